@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+// The indexer package: C wrappers at the bottom, the `indexer` command at the top, and
+// every arrow pointing down (see shared DESIGN.md and docs/ARCHITECTURE.md).
+import PackageDescription
+
+let package = Package(
+    name: "indexer",
+    products: [
+        .executable(name: "indexer", targets: ["indexer"]),
+        .library(name: "IndexerKit", targets: ["Formats", "Tokenization", "Inference", "ShardStore",
+                                                "Retrieval", "Reranking", "Evaluation", "Jobs", "Indexing"]),
+    ],
+    targets: [
+        // System libraries from Debian (scripts/setup installs them).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Shared file formats (corpus, queries, TREC runs, qrels, .npy), errors, atomic writes.
+        .target(name: "Formats", dependencies: ["CZlib"]),
+        // BERT WordPiece tokenizer, exactly as tokenizer.json defines it.
+        .target(name: "Tokenization", dependencies: ["Formats"]),
+        // safetensors, tensor kernels over BLAS, the BERT encoder, bi- and cross-encoders.
+        .target(name: "Inference", dependencies: ["CBLAS", "Tokenization", "Formats"]),
+        // Shard file format, block codecs, vector encodings, manifest, writer, reader.
+        .target(name: "ShardStore", dependencies: ["CZstd", "CLZ4", "Formats"]),
+        // Top-N fan-out and merge, fusion, BM25.
+        .target(name: "Retrieval", dependencies: ["ShardStore", "Inference", "Formats", "CBLAS"]),
+        // The index build driver: corpus -> embeddings -> shards, sharding rule, resume.
+        .target(name: "Indexing", dependencies: ["ShardStore", "Inference", "Formats"]),
+        // Bounded per-query cross-encoder reranking.
+        .target(name: "Reranking", dependencies: ["ShardStore", "Inference", "Formats"]),
+        // trec_eval-exact metrics and the decision report.
+        .target(name: "Evaluation", dependencies: ["Formats"]),
+        // Job files, step fingerprints, run log.
+        .target(name: "Jobs", dependencies: ["Formats", "ShardStore", "Indexing", "Retrieval", "Reranking", "Evaluation"]),
+        // The command layer: parse, validate, call one library entry point, map errors to exits.
+        .executableTarget(name: "indexer", dependencies: [
+            "Formats", "Tokenization", "Inference", "ShardStore", "Retrieval", "Reranking",
+            "Evaluation", "Jobs", "Indexing",
+        ]),
+
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Tokenization", "Formats"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "ShardStoreTests", dependencies: ["ShardStore", "Formats"]),
+        .testTarget(name: "IndexingTests", dependencies: ["Indexing", "ShardStore", "Inference", "Formats"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "ShardStore", "Inference", "Formats"]),
+        .testTarget(name: "RerankingTests", dependencies: ["Reranking", "Inference", "Formats"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Formats"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
+        .testTarget(name: "IndexerCLITests", dependencies: ["Formats"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,15 @@
+import Formats
+
+/// One subcommand: it parses and validates its arguments, then calls one library entry point.
+protocol Command {
+    /// The word after `indexer`.
+    static var name: String { get }
+    /// One line for `indexer help`.
+    static var summary: String { get }
+    /// The full usage text for `indexer NAME --help`.
+    static var usage: String { get }
+    /// Parses the words after the command name; throws ``IndexerError/Kind/usage`` on bad words.
+    init(arguments: [String]) throws
+    /// Runs; returns the exit code (0 on success). Failures are thrown, not printed.
+    func run() throws -> Int32
+}

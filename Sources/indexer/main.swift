@@ -1,0 +1,45 @@
+import Formats
+import Foundation
+
+/// Every subcommand, in the order `indexer help` lists them.
+let commands: [any Command.Type] = [
+
+]
+
+func printUsage() {
+    var s = "usage: indexer COMMAND [OPTIONS]\n\nOffline retrieval and reranking: build index shards, search, rerank, evaluate.\n\ncommands:\n"
+    for c in commands { s += "  " + c.name.padding(toLength: 10, withPad: " ", startingAt: 0) + c.summary + "\n" }
+    s += "\n'indexer COMMAND --help' shows a command's options.\n"
+    FileHandle.standardError.write(Data(s.utf8))
+}
+
+/// Maps every failure to a message and an exit code, in one place (see docs/ARCHITECTURE.md).
+func main() -> Int32 {
+    let argv = Array(CommandLine.arguments.dropFirst())
+    guard let first = argv.first, !["help", "--help", "-h"].contains(first) else {
+        printUsage()
+        return argv.isEmpty ? 2 : 0
+    }
+    guard let type = commands.first(where: { $0.name == first }) else {
+        Console.error("unknown command '\(first)'; 'indexer help' lists them")
+        return 2
+    }
+    let rest = Array(argv.dropFirst())
+    if rest.contains("--help") || rest.contains("-h") {
+        FileHandle.standardOutput.write(Data((type.usage + "\n").utf8))
+        return 0
+    }
+    do {
+        let command = try type.init(arguments: rest)
+        return try command.run()
+    } catch let error as IndexerError {
+        Console.error(error.description)
+        if error.kind == .usage { Console.error("see 'indexer \(type.name) --help'") }
+        return error.kind.exitCode
+    } catch {
+        Console.error("\(error)")
+        return 1
+    }
+}
+
+exit(main())

@@ -1,0 +1,33 @@
+import Formats
+import XCTest
+
+final class SHA256Tests: XCTestCase {
+    // Vectors from FIPS 180-4's examples (NIST CSRC "SHA256.pdf") and `sha256sum`.
+    func testKnownDigests() {
+        XCTAssertEqual(SHA256.hex(Array("".utf8)),
+                       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex(Array("abc".utf8)),
+                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    func testStreamingEqualsOneShot() {
+        let data = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        var h = SHA256()
+        var i = 0
+        for step in [1, 63, 64, 65, 1000, 7] + Array(repeating: 997, count: 20) where i < data.count {
+            let j = min(data.count, i + step)
+            h.update(data[i..<j])
+            i = j
+        }
+        if i < data.count { h.update(data[i...]) }
+        XCTAssertEqual(h.hexDigest(), SHA256.hex(data))
+    }
+
+    func testMillionA() {
+        // FIPS 180-4 long-message vector: one million 'a'.
+        XCTAssertEqual(SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000)),
+                       "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
