@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Formats"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
-        .testTarget(name: "IndexerCLITests", dependencies: ["Formats"]),
+        .testTarget(name: "IndexerCLITests", dependencies: ["indexer", "Formats"]),
     ],
     swiftLanguageModes: [.v5]
 )

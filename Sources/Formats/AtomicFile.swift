@@ -24,7 +24,11 @@ public final class AtomicFileWriter {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw IndexerError(.io, "cannot create the folder for", path: path, cause: "\(error.localizedDescription)")
+        }
         temporaryPath = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())"
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IndexerError.io("cannot create file", path: temporaryPath) }
