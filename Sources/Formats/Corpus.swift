@@ -1,0 +1,142 @@
+import Foundation
+
+/// One document of a corpus: its id, title, text and the line it came from.
+public struct Document: Sendable, Equatable {
+    /// The document id (`_id`; a JSON number keeps its literal text).
+    public var id: String
+    /// The title; empty when absent or null.
+    public var title: String
+    /// The body text.
+    public var text: String
+    /// The 1-based line of the corpus file the document was read from.
+    public var line: Int
+
+    /// Creates a document.
+    public init(id: String, title: String, text: String, line: Int) {
+        self.id = id
+        self.title = title
+        self.text = text
+        self.line = line
+    }
+
+    /// What gets encoded: `title + " " + text` with surrounding whitespace trimmed.
+    ///
+    /// This is BEIR's convention (`(title + " " + text).strip()`), so that an empty title does
+    /// not leave a leading space and scores stay comparable with published BEIR numbers.
+    public var combinedText: String {
+        if title.isEmpty {
+            return Document.isTrimmed(text) ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return (title + " " + text).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func isTrimmed(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return true }
+        let ws = CharacterSet.whitespacesAndNewlines
+        return !ws.contains(first) && !ws.contains(last)
+    }
+}
+
+/// The layout of a corpus file.
+public enum CorpusFormat: String, Sendable {
+    /// BEIR JSON lines: `{"_id": ..., "title": ..., "text": ...}`, one object a line.
+    case jsonl
+    /// MS MARCO `collection.tsv`: `id<TAB>text`, no title.
+    case tsv
+
+    /// The format implied by a file name: `.tsv` or `.tsv.gz` is TSV, anything else JSON lines.
+    public static func detect(path: String) -> CorpusFormat {
+        let lower = path.lowercased()
+        return lower.hasSuffix(".tsv") || lower.hasSuffix(".tsv.gz") ? .tsv : .jsonl
+    }
+}
+
+/// Streams the documents of a corpus file (JSON lines or TSV, plain or gzipped) one at a time.
+///
+/// Blank lines are skipped. Every malformed line is a ``IndexerError/Kind/badInput`` error
+/// naming the file and line. Duplicate ids are passed through: the caller decides the policy.
+public final class CorpusReader {
+    /// The path being read.
+    public let path: String
+    /// The format being read.
+    public let format: CorpusFormat
+    private let lines: LineReader
+    private static let parser = JSONLineParser(keys: ["_id", "title", "text"])
+
+    /// Opens `path`; the format comes from `format` or, when nil, from the file name.
+    public init(path: String, format: CorpusFormat? = nil) throws {
+        self.path = path
+        self.format = format ?? CorpusFormat.detect(path: path)
+        lines = try LineReader(path: path)
+    }
+
+    /// The next document, or nil at the end of the file.
+    public func next() throws -> Document? {
+        while let bytes = try lines.nextLine() {
+            if Self.isBlank(bytes) { continue }
+            switch format {
+            case .jsonl: return try parseJSON(bytes)
+            case .tsv: return try parseTSV(bytes)
+            }
+        }
+        return nil
+    }
+
+    static func isBlank(_ bytes: [UInt8]) -> Bool {
+        for b in bytes where !(b == 0x20 || b == 0x09 || b == 0x0D) { return false }
+        return true
+    }
+
+    private func parseJSON(_ bytes: [UInt8]) throws -> Document {
+        let line = lines.lineNumber
+        let fields: [JSONFieldValue?]
+        do {
+            fields = try Self.parser.parse(bytes)
+        } catch {
+            throw IndexerError.badInput("malformed JSON at byte \(error.offset + 1): \(error.message)", path: path, line: line)
+        }
+        let id: String
+        switch fields[0] {
+        case .string(let s)?: id = s
+        case .number(let s)?: id = s
+        case nil: throw IndexerError.badInput("missing \"_id\"", path: path, line: line)
+        case let other?: throw IndexerError.badInput("\"_id\" must be a string or a number, not \(Self.kindName(other))", path: path, line: line)
+        }
+        let title: String
+        switch fields[1] {
+        case .string(let s)?: title = s
+        case nil, .null?: title = ""
+        case let other?: throw IndexerError.badInput("\"title\" of document '\(id)' must be a string or null, not \(Self.kindName(other))", path: path, line: line)
+        }
+        let text: String
+        switch fields[2] {
+        case .string(let s)?: text = s
+        case nil: throw IndexerError.badInput("missing \"text\" in document '\(id)'", path: path, line: line)
+        case let other?: throw IndexerError.badInput("\"text\" of document '\(id)' must be a string, not \(Self.kindName(other))", path: path, line: line)
+        }
+        return Document(id: id, title: title, text: text, line: line)
+    }
+
+    private func parseTSV(_ bytes: [UInt8]) throws -> Document {
+        let line = lines.lineNumber
+        guard let tab = bytes.firstIndex(of: 0x09) else {
+            throw IndexerError.badInput("expected 'id<TAB>text', found no tab", path: path, line: line)
+        }
+        guard let id = String(validating: bytes[..<tab], as: UTF8.self),
+              let text = String(validating: bytes[(tab + 1)...], as: UTF8.self) else {
+            throw IndexerError.badInput("invalid UTF-8", path: path, line: line)
+        }
+        guard !id.isEmpty else { throw IndexerError.badInput("empty document id before the tab", path: path, line: line) }
+        return Document(id: id, title: "", text: text, line: line)
+    }
+
+    static func kindName(_ v: JSONFieldValue) -> String {
+        switch v {
+        case .string: return "a string"
+        case .number: return "a number"
+        case .bool: return "a boolean"
+        case .null: return "null"
+        case .composite: return "an object or array"
+        }
+    }
+}

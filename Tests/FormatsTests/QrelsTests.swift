@@ -1,0 +1,48 @@
+import Foundation
+import Formats
+import XCTest
+
+final class QrelsTests: XCTestCase {
+    func testTRECFormat() throws {
+        let q = try Qrels.read(path: TestFiles.write("# comment\n2 0 d1 1\n1\t0\td2  2\n2 0 d3 0\n2 0 d4 -1\n", name: "qrels.txt"))
+        XCTAssertEqual(q.format, .trec)
+        XCTAssertEqual(q.queryIDs, ["2", "1"])
+        XCTAssertEqual(q["2"], ["d1": 1, "d3": 0, "d4": -1])
+        XCTAssertEqual(q["1"], ["d2": 2])
+        XCTAssertEqual(q["9"], [:])
+        XCTAssertEqual(q.count, 4)
+    }
+
+    func testBEIRTSVWithAndWithoutHeader() throws {
+        let with = try Qrels.read(path: TestFiles.write("query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td2\t2\n", name: "test.tsv"))
+        XCTAssertEqual(with.format, .beirTSV)
+        XCTAssertEqual(with["q1"], ["d1": 1, "d2": 2])
+        let without = try Qrels.read(path: TestFiles.write("q1\td1\t1\nq1\td2\t2\n", name: "test.tsv"))
+        XCTAssertEqual(without.format, .beirTSV)
+        XCTAssertEqual(without["q1"], with["q1"])
+    }
+
+    func testDuplicateJudgmentIsRefusedNamingBothLines() {
+        let path = TestFiles.write("q 0 d 1\nq 0 e 1\nq 0 d 2\n", name: "qrels")
+        let e = indexerError { _ = try Qrels.read(path: path) }
+        XCTAssertEqual(e?.line, 3)
+        XCTAssertTrue(e?.message.contains("line 1") ?? false)
+    }
+
+    func testErrors() {
+        for (text, line) in [("q 0 d 1\nq 0 d2\n", 2), ("q 0 d x\n", 1), ("q 0 d 1.5\n", 1),
+                             ("query-id\tcorpus-id\tscore\nq\td\t1\nq\td2\n", 3), ("q\td\t1\nq\td2\tx\n", 2)] {
+            let path = TestFiles.write(text, name: "qrels")
+            let e = indexerError { _ = try Qrels.read(path: path) }
+            XCTAssertEqual(e?.kind, .badInput, text)
+            XCTAssertEqual(e?.line, line, text)
+        }
+    }
+
+    func testRealQrels() throws {
+        guard let path = TestFiles.sharedData("scifact/qrels/test.tsv") else { throw XCTSkip("no SciFact") }
+        let q = try Qrels.read(path: path)
+        XCTAssertEqual(q.queryIDs.count, 300)
+        XCTAssertEqual(q.count, 339)
+    }
+}
