@@ -1,1 +1,0 @@
-// ShardStore module.
