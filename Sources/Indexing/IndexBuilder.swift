@@ -1,0 +1,287 @@
+import Formats
+import Foundation
+import ShardStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The build driver: corpus → embeddings → shards, resumable and deterministic.
+///
+/// One pass over the corpus feeds the writers of every shard this run builds; a document of a
+/// shard that is finished (or belongs to another worker) is skipped before embedding. Within a
+/// shard, documents keep corpus order, so the bytes do not depend on batch size, threads or
+/// which worker builds which shard.
+///
+/// Bad input policy (docs/BUILD.md): a malformed line, a missing or empty id, a missing text,
+/// invalid UTF-8 and a duplicate id are errors. After the first error nothing more is embedded,
+/// the corpus is still scanned to report up to 20 errors (file and line each), then the build
+/// fails (exit 2) without finishing any shard. An empty document is a warning and is indexed
+/// (with an empty text), so that every id a qrels file may name exists.
+public final class IndexBuilder {
+    private let options: BuildOptions
+    private let embedder: DocumentEmbedder
+    /// Test hook: SIGKILL this process after this many documents have been written.
+    private let killAfter: Int?
+    private static let maxReportedErrors = 20
+    /// The corpus errors the last ``run()`` found (it fails when there is any).
+    public private(set) var corpusErrors: [IndexerError] = []
+    /// The corpus warnings (empty documents) of the last ``run()``, as `path:line: message`.
+    public private(set) var corpusWarnings: [String] = []
+
+    /// A builder that embeds with `embedder`.
+    public init(options: BuildOptions, embedder: DocumentEmbedder, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.options = options
+        self.embedder = embedder
+        killAfter = environment["INDEXER_TEST_KILL_AFTER_DOCS"].flatMap(Int.init)
+    }
+
+    /// The path of shard `index`.
+    public func shardPath(_ index: Int) -> String {
+        options.outDirectory + "/" + ShardFormat.fileName(index: index, count: options.shardCount)
+    }
+
+    /// The settings every shard of this build carries.
+    public func settings(shard index: Int, corpusBytes: Int) -> ShardSettings {
+        ShardSettings(shardIndex: index, shardCount: options.shardCount, dimension: embedder.dimension,
+                      encoding: options.encoding, codec: options.codec, level: options.level,
+                      vectorRowsPerBlock: options.vectorRowsPerBlock, textBlockBytes: options.textBlockBytes,
+                      modelFingerprint: embedder.fingerprint, buildSettings: "corpus-bytes=\(corpusBytes)")
+    }
+
+    /// Builds the shards this run is responsible for, then the manifest if every shard exists.
+    public func run() throws -> BuildSummary {
+        let n = options.shardCount
+        guard n >= 1, n <= 9999 else { throw IndexerError(.usage, "--shards takes 1...9999, not \(n)") }
+        guard options.batchSize >= 1 else { throw IndexerError(.usage, "--batch-size must be at least 1") }
+        let attrs: [FileAttributeKey: Any]
+        do { attrs = try FileManager.default.attributesOfItem(atPath: options.corpusPath) } catch {
+            throw IndexerError(.usage, "cannot read the corpus", path: options.corpusPath, cause: "\(error.localizedDescription)")
+        }
+        let corpusBytes = (attrs[.size] as? Int) ?? 0
+        try FileManager.default.createDirectory(atPath: options.outDirectory, withIntermediateDirectories: true)
+        try refuseForeignIndex(corpusBytes: corpusBytes)
+
+        let wanted = options.shardID.map { [$0] } ?? Array(0..<n)
+        var toBuild: [Int] = []
+        var skipped: [Int] = []
+        for i in wanted {
+            removeTemporaryFiles(of: i)
+            if try isFinished(i, corpusBytes: corpusBytes) {
+                skipped.append(i)
+                info("shard \(i) of \(n): finished and verified, skipped")
+            } else {
+                toBuild.append(i)
+            }
+        }
+        var documents = 0
+        if !toBuild.isEmpty {
+            documents = try build(toBuild, corpusBytes: corpusBytes)
+        }
+        let manifest = try writeManifestIfComplete()
+        return BuildSummary(built: toBuild, skipped: skipped, documents: documents, manifestWritten: manifest)
+    }
+
+    private func info(_ s: String) {
+        if !options.quiet { Console.info(s) }
+    }
+
+    /// Refuses an out folder that holds an index with another shard count or other settings.
+    private func refuseForeignIndex(corpusBytes: Int) throws {
+        let dir = options.outDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        let suffix = "-of-" + ShardFormat.fileName(index: 0, count: options.shardCount).components(separatedBy: "-of-")[1]
+        if let other = names.sorted().first(where: { $0.hasPrefix("shard-") && $0.hasSuffix(".shard") && !$0.hasSuffix(suffix) }) {
+            throw IndexerError(.mismatch, "the folder holds '\(other)' from an index with another shard count; use a new --out or delete that index", path: dir)
+        }
+        if names.contains(Manifest.fileName) {
+            let m = try Manifest.load(directory: dir)
+            let expected = settings(shard: 0, corpusBytes: corpusBytes)
+            if let s = m.settings(shardIndex: 0), !s.differences(from: expected).isEmpty {
+                throw IndexerError(.mismatch, "the folder holds an index built with other settings (the index's vs this build's: \(s.differences(from: expected).joined(separator: "; "))); use a new --out or delete that index", path: dir + "/" + Manifest.fileName)
+            }
+        }
+    }
+
+    /// Removes the hidden files a killed writer of shard `i` left (only this shard's: other
+    /// workers may be writing theirs right now).
+    private func removeTemporaryFiles(of i: Int) {
+        let name = ShardFormat.fileName(index: i, count: options.shardCount)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: options.outDirectory)) ?? []
+        for f in names where ShardWriter.isTemporary(fileName: f, of: name) {
+            unlink(options.outDirectory + "/" + f)
+        }
+    }
+
+    /// Whether shard `i` exists, verifies and carries this build's settings; throws when it
+    /// exists but is corrupt or was built otherwise (never overwritten silently).
+    private func isFinished(_ i: Int, corpusBytes: Int) throws -> Bool {
+        let path = shardPath(i)
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        let reader: ShardReader
+        do { reader = try ShardReader(path: path) } catch let e as IndexerError {
+            throw IndexerError(e.kind, "existing shard cannot be read: \(e.message); delete it to rebuild it", path: path, cause: e.cause)
+        }
+        let diff = settings(shard: i, corpusBytes: corpusBytes).differences(from: reader.header.settings)
+        guard diff.isEmpty else {
+            throw IndexerError(.mismatch, "existing shard was built with other settings (this build vs the file: \(diff.joined(separator: "; "))); use a new --out or delete the index", path: path)
+        }
+        if let fault = reader.verify().first {
+            throw IndexerError(.corrupt, "existing shard fails verification: \(fault.message); delete it to rebuild it", path: path)
+        }
+        return true
+    }
+
+    /// One pass over the corpus, writing shards `targets`; returns documents written.
+    private func build(_ targets: [Int], corpusBytes: Int) throws -> Int {
+        let n = options.shardCount
+        var writers: [Int: ShardWriter] = [:]
+        for i in targets { writers[i] = try ShardWriter(path: shardPath(i), settings: settings(shard: i, corpusBytes: corpusBytes)) }
+        var firstLine: [Int: [UInt64: Int]] = [:]
+        for i in targets { firstLine[i] = [:] }
+
+        let total = try? countLines(options.corpusPath)
+        let label = targets.count == n ? "build \(n) shard\(n == 1 ? "" : "s")" : "build shard \(targets.map(String.init).joined(separator: ",")) of \(n)"
+        let progress = Progress(label, total: total, unit: "docs", quiet: options.quiet)
+        let reader = try CorpusReader(path: options.corpusPath)
+
+        var errors: [IndexerError] = []
+        var batchShards: [Int] = [], batchIDs: [String] = [], batchTexts: [String] = []
+        var written = 0
+        var emptyDocuments = 0
+
+        func flushBatch() throws {
+            guard !batchTexts.isEmpty else { return }
+            let vectors = try embedder.embed(batchTexts)
+            let dim = embedder.dimension
+            guard vectors.count == batchTexts.count * dim else {
+                throw IndexerError(.internal, "the embedder returned \(vectors.count) floats for \(batchTexts.count) texts of dimension \(dim)")
+            }
+            try vectors.withUnsafeBufferPointer { v in
+                for k in batchTexts.indices {
+                    try writers[batchShards[k]]!.append(id: batchIDs[k], text: batchTexts[k],
+                                                        vector: UnsafeBufferPointer(rebasing: v[(k * dim)..<((k + 1) * dim)]))
+                    written += 1
+                    if let limit = killAfter, written >= limit { kill(getpid(), SIGKILL) }
+                }
+            }
+            batchShards.removeAll(keepingCapacity: true)
+            batchIDs.removeAll(keepingCapacity: true)
+            batchTexts.removeAll(keepingCapacity: true)
+        }
+
+        do {
+            while true {
+                let doc: Document
+                do {
+                    guard let d = try reader.next() else { break }
+                    doc = d
+                } catch let e as IndexerError where e.kind == .badInput && e.line != nil {
+                    errors.append(e)
+                    progress.advance(by: 1)
+                    if errors.count >= IndexBuilder.maxReportedErrors { break }
+                    continue
+                }
+                progress.advance(by: 1)
+                guard !doc.id.isEmpty else {
+                    errors.append(.badInput("empty document id", path: reader.path, line: doc.line))
+                    if errors.count >= IndexBuilder.maxReportedErrors { break }
+                    continue
+                }
+                let key = DocumentKey.key(doc.id)
+                let shard = Int(key % UInt64(n))
+                guard writers[shard] != nil else { continue }
+                if let earlier = firstLine[shard]![key] {
+                    if try sameID(doc.id, atLine: earlier) {
+                        errors.append(.badInput("duplicate document id '\(doc.id)' (first at line \(earlier)); ids must be unique", path: reader.path, line: doc.line))
+                        if errors.count >= IndexBuilder.maxReportedErrors { break }
+                        continue
+                    }
+                    // A 64-bit key collision between two different ids: both are indexed.
+                } else {
+                    firstLine[shard]![key] = doc.line
+                }
+                let text = doc.combinedText
+                if text.isEmpty {
+                    emptyDocuments += 1
+                    if emptyDocuments <= IndexBuilder.maxReportedErrors {
+                        let w = "\(reader.path):\(doc.line): document '\(doc.id)' is empty; indexed with an empty text"
+                        corpusWarnings.append(w)
+                        Console.warning(w)
+                    }
+                }
+                guard errors.isEmpty else { continue }
+                batchShards.append(shard)
+                batchIDs.append(doc.id)
+                batchTexts.append(text)
+                if batchTexts.count >= options.batchSize { try flushBatch() }
+            }
+            if !errors.isEmpty {
+                corpusErrors = errors
+                for e in errors { Console.error(e.description) }
+                let more = errors.count >= IndexBuilder.maxReportedErrors ? " (stopped at \(errors.count); there may be more)" : ""
+                throw IndexerError(.badInput, "\(errors.count) bad document\(errors.count == 1 ? "" : "s") in the corpus\(more); no shard was finished",
+                                   path: reader.path)
+            }
+            try flushBatch()
+            progress.finish()
+            if emptyDocuments > IndexBuilder.maxReportedErrors {
+                Console.warning("\(emptyDocuments) empty documents in all (the first \(IndexBuilder.maxReportedErrors) are listed above)")
+            }
+            for i in targets.sorted() {
+                let w = writers[i]!
+                let bytes = try w.finish()
+                // Read back what was just written: a shard is only reported finished once it verifies.
+                let r = try ShardReader(path: w.path)
+                if let fault = r.verify().first { throw fault }
+                info("shard \(i) of \(n): \(w.count) documents, \(bytes) bytes")
+            }
+        } catch {
+            for w in writers.values { w.abandon() }
+            throw error
+        }
+        return written
+    }
+
+    /// Whether line `line` of the corpus holds the id `id` (confirms a key match is a duplicate).
+    private func sameID(_ id: String, atLine line: Int) throws -> Bool {
+        let r = try CorpusReader(path: options.corpusPath)
+        while true {
+            let d: Document?
+            do { d = try r.next() } catch let e as IndexerError where e.kind == .badInput && e.line != nil { continue }
+            guard let doc = d else { return false }
+            if doc.line == line { return doc.id == id }
+            if doc.line > line { return false }
+        }
+    }
+
+    /// Non-blank lines in the corpus, for the progress bar's ETA.
+    private func countLines(_ path: String) throws -> Int {
+        let r = try LineReader(path: path)
+        var n = 0
+        while let line = try r.nextLine() {
+            if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) { n += 1 }
+        }
+        return n
+    }
+
+    /// Writes `manifest.json` when every shard file exists; returns whether it exists.
+    ///
+    /// Any worker may be the last to finish, so each checks; two writing at once write the
+    /// same bytes atomically.
+    private func writeManifestIfComplete() throws -> Bool {
+        let n = options.shardCount
+        let missing = (0..<n).filter { !FileManager.default.fileExists(atPath: shardPath($0)) }
+        guard missing.isEmpty else {
+            info("manifest waits for \(missing.count) more shard\(missing.count == 1 ? "" : "s") (\(missing.prefix(10).map(String.init).joined(separator: ", "))\(missing.count > 10 ? ", ..." : ""))")
+            return false
+        }
+        let m = try Manifest.make(directory: options.outDirectory, shardCount: n)
+        let data = try m.encoded()
+        let path = options.outDirectory + "/" + Manifest.fileName
+        if FileManager.default.contents(atPath: path) != data {
+            try AtomicFile.write(data, to: path)
+        }
+        info("index complete: \(m.documents) documents in \(n) shard\(n == 1 ? "" : "s"), manifest written")
+        return true
+    }
+}

@@ -1,0 +1,28 @@
+import Formats
+import Foundation
+import ShardStore
+
+/// `indexer inspect`: documents, shards, bytes and compression per section of an index.
+struct InspectCommand: Command {
+    static let name = "inspect"
+    static let summary = "print an index's documents, shards, bytes and compression per section"
+    static let usage = """
+    usage: indexer inspect INDEX_DIR
+
+    Prints documents, shards, total bytes, bytes per document, and stored bytes, raw bytes,
+    compression ratio and bytes per document for each section (vectors, ids, texts, ...).
+    """
+
+    let directory: String
+
+    init(arguments: [String]) throws {
+        let a = try Arguments(arguments, options: [])
+        guard a.positionals.count == 1 else { throw IndexerError(.usage, "expected one INDEX_DIR") }
+        directory = a.positionals[0]
+    }
+
+    func run() throws -> Int32 {
+        FileHandle.standardOutput.write(Data(try IndexDirectory.inspect(directory).utf8))
+        return 0
+    }
+}

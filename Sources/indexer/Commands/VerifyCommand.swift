@@ -1,0 +1,35 @@
+import Formats
+import Foundation
+import ShardStore
+
+/// `indexer verify`: check every checksum of an index; non-zero exit on any fault.
+struct VerifyCommand: Command {
+    static let name = "verify"
+    static let summary = "check every checksum of an index (exit 1 on any fault)"
+    static let usage = """
+    usage: indexer verify INDEX_DIR
+
+    Checks manifest.json, each shard's size and SHA-256 against it, each shard's header,
+    section table, directories, every block checksum, that every block decodes, and the id
+    lookup. Prints one line a fault on stderr and exits 1 if there is any, 0 otherwise.
+    """
+
+    let directory: String
+
+    init(arguments: [String]) throws {
+        let a = try Arguments(arguments, options: [])
+        guard a.positionals.count == 1 else { throw IndexerError(.usage, "expected one INDEX_DIR") }
+        directory = a.positionals[0]
+    }
+
+    func run() throws -> Int32 {
+        let report = try IndexDirectory.verify(directory)
+        for f in report.faults { Console.error(f.description) }
+        if report.faults.isEmpty {
+            print("ok: \(report.shards) shards, \(report.documents) documents, every checksum matches")
+            return 0
+        }
+        print("FAILED: \(report.faults.count) fault\(report.faults.count == 1 ? "" : "s") in \(directory)")
+        return 1
+    }
+}
