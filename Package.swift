@@ -42,7 +42,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"],
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Formats"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Tokenization", "Formats"],
                     resources: [.copy("Golden")]),

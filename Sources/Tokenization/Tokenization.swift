@@ -1,1 +1,0 @@
-// Tokenization module.
