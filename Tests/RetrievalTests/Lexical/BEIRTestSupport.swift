@@ -24,31 +24,17 @@ struct BEIRCollection {
             throw XCTSkip("no BEIR \(name) at \(dir.path)")
         }
         var c = BEIRCollection()
-        for line in try lines(dir.appendingPathComponent("qrels/\(split).tsv").path).dropFirst() {
-            let f = line.split(separator: "\t")
-            guard f.count >= 3, let rel = Int(f[2]) else { continue }
-            c.qrels[String(f[0]), default: [:]][String(f[1])] = rel
+        c.qrels = try Qrels.read(path: dir.appendingPathComponent("qrels/\(split).tsv").path).judgments
+        let corpus = try CorpusReader(path: dir.appendingPathComponent("corpus.jsonl").path)
+        while let d = try corpus.next() {
+            c.documentIDs.append(d.id)
+            c.documents.append(d.combinedText)
         }
-        for line in try lines(dir.appendingPathComponent("corpus.jsonl").path) {
-            let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
-            c.documentIDs.append("\(o["_id"] ?? "")")
-            c.documents.append("\(o["title"] as? String ?? "") \(o["text"] as? String ?? "")")
-        }
-        for line in try lines(dir.appendingPathComponent("queries.jsonl").path) {
-            let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
-            let id = "\(o["_id"] ?? "")"
-            guard c.qrels[id] != nil else { continue }
-            c.queryIDs.append(id)
-            c.queries.append(o["text"] as? String ?? "")
+        for q in try QueryReader.read(path: dir.appendingPathComponent("queries.jsonl").path) where c.qrels[q.id] != nil {
+            c.queryIDs.append(q.id)
+            c.queries.append(q.text)
         }
         return c
-    }
-
-    static func lines(_ path: String) throws -> [String] {
-        let reader = try LineReader(path: path)
-        var out: [String] = []
-        while let l = try reader.nextLine() { out.append(try reader.string(l)) }
-        return out
     }
 
     /// trec_eval's ndcg_cut.k and recall.k averaged over judged queries (gain = judged level,
