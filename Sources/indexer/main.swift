@@ -4,6 +4,7 @@ import Foundation
 /// Every subcommand, in the order `indexer help` lists them.
 let commands: [any Command.Type] = [
     BuildCommand.self, InspectCommand.self, VerifyCommand.self,
+    EvalCommand.self,
 ]
 
 func printUsage() {
