@@ -73,7 +73,7 @@ public enum Metric: Hashable, Sendable {
         case .ndcg(let k): return k.map { "ndcg_cut.\($0)" } ?? "ndcg"
         case .recall(let k): return "recall.\(k)"
         case .precision(let k): return "P.\(k)"
-        case .mrr(let k): return k.map { "recip_rank (ranking cut at \($0))" } ?? "recip_rank"
+        case .mrr(let k): return k.map { "recip_rank, ranking cut at \($0)" } ?? "recip_rank"
         case .map(let k): return k.map { "map_cut.\($0)" } ?? "map"
         }
     }

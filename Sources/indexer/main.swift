@@ -5,6 +5,7 @@ import Foundation
 let commands: [any Command.Type] = [
     BuildCommand.self, InspectCommand.self, VerifyCommand.self,
     EvalCommand.self,
+    ReportCommand.self,
 ]
 
 func printUsage() {

@@ -46,3 +46,25 @@ final class QrelsTests: XCTestCase {
         XCTAssertEqual(q.count, 339)
     }
 }
+
+final class RerankTimingsTests: XCTestCase {
+    func testRoundTripAndErrors() throws {
+        let path = TestFiles.folder() + "/timings.jsonl"
+        let t = [RerankTiming(qid: "q\"1", pairs: 100, tokens: 25_600, milliseconds: 812.5),
+                 RerankTiming(qid: "2", pairs: 0, tokens: 0, milliseconds: 0)]
+        try RerankTimings.write(t, to: path)
+        let back = try RerankTimings.read(path: path)
+        XCTAssertEqual(back.map(\.qid), ["q\"1", "2"])
+        XCTAssertEqual(back.map(\.pairs), [100, 0])
+        XCTAssertEqual(back.map(\.milliseconds), [812.5, 0])
+        XCTAssertEqual(back.map(\.line), [1, 2])
+        for (text, line) in [("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":1}\n{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":1}\n", 2),
+                             ("{\"qid\":\"a\",\"pairs\":1.5,\"tokens\":1,\"ms\":1}\n", 1),
+                             ("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1}\n", 1),
+                             ("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":-1}\n", 1)] {
+            let p = TestFiles.write(text, name: "t.jsonl")
+            let e = indexerError { _ = try RerankTimings.read(path: p) }
+            XCTAssertEqual(e?.line, line, text)
+        }
+    }
+}

@@ -193,6 +193,17 @@ def synthetic():
         golden[name].update({"qrels": qf, "run": rf})
     with open(os.path.join(out, "golden.json"), "w") as f:
         json.dump(golden, f, indent=1, sort_keys=True)
+    # Paired t-test p-values from scipy (the report's cross-check test), on fixed differences.
+    from scipy import stats
+    rnd = random.Random(7)
+    cases = [[0.1, -0.05, 0.2, 0.0, 0.3, -0.1, 0.15], [0.01] * 3 + [-0.02, 0.5],
+             [rnd.gauss(0.02, 0.2) for _ in range(300)], [rnd.gauss(0.0, 0.1) for _ in range(40)]]
+    ttests = []
+    for d in cases:
+        r = stats.ttest_1samp(d, 0.0)
+        ttests.append({"differences": d, "t": float(r.statistic), "p": float(r.pvalue)})
+    with open(os.path.join(out, "ttest.json"), "w") as f:
+        json.dump({"cases": ttests}, f, indent=1)
     print("synthetic golden written to", out)
 
 

@@ -1,0 +1,178 @@
+import Foundation
+import Formats
+
+extension DecisionReport {
+    /// Computes the report and writes `report.md`, `report.json` and, for a sweep, `sweep.csv`
+    /// and `sweep.svg` into the output folder. Returns the verdict line for standard output.
+    public static func run(_ req: ReportRequest) throws -> String {
+        let report = try make(req)
+        var written = ["report.md", "report.json"]
+        try AtomicFile.write(report.markdown(), to: req.outDir + "/report.md")
+        try AtomicFile.write(report.json().rendered() + "\n", to: req.outDir + "/report.json")
+        if req.sweep != nil {
+            try AtomicFile.write(report.sweepCSV(), to: req.outDir + "/sweep.csv")
+            try AtomicFile.write(SweepPlot.svg(report), to: req.outDir + "/sweep.svg")
+            written += ["sweep.csv", "sweep.svg"]
+        }
+        return "verdict: \(report.verdict.label.rawValue): \(report.verdict.reason)\nwrote \(written.map { req.outDir + "/" + $0 }.joined(separator: ", "))\n"
+    }
+
+    var main: Comparison { comparisons[chosen] }
+
+    /// The report for people.
+    public func markdown() -> String {
+        let k = request.k
+        let c = main
+        let h = c.headroom
+        let t = request.thresholds
+        var s = "# Reranking decision report\n\n"
+        s += "**Verdict: \(verdict.label.rawValue).** \(verdict.reason)\n\n"
+        s += "## Inputs\n\n| input | file |\n|---|---|\n"
+        s += "| judgments (qrels) | `\(request.qrelsPath)` (\(judgedQueries) judged queries) |\n"
+        s += "| first stage (candidates) | `\(request.firstStagePath)` |\n"
+        for x in comparisons {
+            s += "| reranked, depth \(x.depth) | `\(x.rerankedPath)` |\n"
+            if let cost = x.cost { s += "| timings, depth \(x.depth) | `\(cost.path)` |\n" }
+        }
+        s += "\n\(evaluatedQueries) queries are evaluated: the judged queries present in the first-stage run"
+        s += request.rules.allJudged ? " plus judged queries it misses, counted as 0 (--all-judged).\n" : " (trec_eval's rule; judged queries it misses are skipped).\n"
+        if unjudgedFirstStageQueries > 0 { s += "\(unjudgedFirstStageQueries) first-stage queries have no judgments and are ignored.\n" }
+        if c.missingInReranked > 0 { s += "\(c.missingInReranked) evaluated queries are missing from the reranked run and count as 0 there.\n" }
+        if comparisons.count > 1 { s += "\nThe sections below are about depth \(c.depth), the recommended depth of the sweep (section 4).\n" }
+
+        s += "\n## 1. Recall headroom: what a reranker can and cannot fix\n\n"
+        s += "A reranker only reorders the first stage's top \(h.depth). Recall@\(h.depth) of the first stage is **\(fixed4(h.recallAtDepth))** "
+        s += "(Recall@\(k) \(fixed4(h.recallAtK))). Of the \(h.queriesWithRelevant) queries with at least one relevant judged document:\n\n"
+        s += "| where the first relevant document is in the first stage | queries | share |\n|---|---:|---:|\n"
+        s += "| in the top \(k) already | \(h.alreadyInTopK) | \(percent(h.alreadyShare)) |\n"
+        s += "| between rank \(k + 1) and \(h.depth): **a reranker can fix these** | \(h.fixable) | \(percent(h.fixableShare)) |\n"
+        s += "| not in the top \(h.depth): **a recall problem no reranker fixes** | \(h.unreachable) | \(percent(h.unreachableShare)) |\n\n"
+        s += "A perfect reranker (the top \(h.depth) reordered by the judgments) would reach nDCG@\(k) **\(fixed4(h.oracleNDCG))**; "
+        s += "the first stage has \(fixed4(c.firstStage[0])), so the headroom is \(signed(h.oracleNDCG - c.firstStage[0])).\n"
+
+        s += "\n## 2. Precision at the top, before and after\n\n"
+        s += "| metric (trec_eval name) | first stage | reranked | change |\n|---|---:|---:|---:|\n"
+        for (i, m) in topMetrics.enumerated() {
+            s += "| \(m.name) (\(m.trecEvalName)) | \(fixed4(c.firstStage[i])) | \(fixed4(c.reranked[i])) | \(signed(c.reranked[i] - c.firstStage[i])) |\n"
+        }
+        s += "\nPer query, on nDCG@\(k): the reranked run **wins on \(c.wins)**, ties on \(c.ties) and **loses on \(c.losses)** of \(evaluatedQueries) queries.\n\n"
+        s += "Is the change real? Paired randomisation test on the per-query nDCG@\(k) differences (two-sided, \(request.permutations) random sign flips, seed \(request.seed), so the p-value is reproducible): "
+        s += "**p = \(pValue(c.pRandomisation))**. Paired t-test as a cross-check: t = \(String(format: "%.3f", c.tStatistic)), p = \(pValue(c.pTTest)).\n"
+
+        s += "\n## 3. Cost\n\n"
+        if let cost = c.cost {
+            s += "| reranking cost per query | value |\n|---|---:|\n"
+            s += "| time, median (p50) | \(String(format: "%.1f", cost.p50)) ms |\n"
+            s += "| time, 95th percentile (p95) | \(String(format: "%.1f", cost.p95)) ms |\n"
+            s += "| time, mean | \(String(format: "%.1f", cost.meanMilliseconds)) ms |\n"
+            s += "| (query, document) pairs scored | \(String(format: "%.1f", cost.pairsPerQuery)) (\(cost.totalPairs) in all) |\n"
+            s += "| word pieces through the cross-encoder | \(String(format: "%.0f", cost.tokensPerQuery)) |\n\n"
+            s += "From \(cost.queries) timing records (`\(cost.path)`); percentiles are nearest-rank."
+            if cost.missing > 0 { s += " \(cost.missing) evaluated queries have no timing record." }
+            s += "\n"
+        } else {
+            s += "No timings file was given (`--timings`): the cost is unknown.\n"
+        }
+
+        if comparisons.count > 1 {
+            s += "\n## 4. Depth sweep\n\n"
+            s += "| depth | nDCG@\(k) | change | p | wins / ties / losses | Recall@depth (first stage) | perfect-reranker nDCG@\(k) | p50 ms | p95 ms | pairs/query |\n"
+            s += "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n"
+            for x in comparisons.sorted(by: { $0.depth < $1.depth }) {
+                let p50 = x.cost.map { String(format: "%.1f", $0.p50) } ?? "-"
+                let p95 = x.cost.map { String(format: "%.1f", $0.p95) } ?? "-"
+                let pairs = x.cost.map { String(format: "%.1f", $0.pairsPerQuery) } ?? "-"
+                let mark = x.depth == c.depth ? " **(recommended)**" : ""
+                s += "| \(x.depth)\(mark) | \(fixed4(x.reranked[0])) | \(signed(x.ndcgGain)) | \(pValue(x.pRandomisation)) | \(x.wins) / \(x.ties) / \(x.losses) | \(fixed4(x.headroom.recallAtDepth)) | \(fixed4(x.headroom.oracleNDCG)) | \(p50) | \(p95) | \(pairs) |\n"
+            }
+            s += "\nFirst stage alone: nDCG@\(k) \(fixed4(c.firstStage[0])). Recommended depth: the smallest whose nDCG@\(k) is within \(t.sweepTolerance) of the best depth's.\n\n"
+            s += "![nDCG@\(k) and latency against rerank depth](sweep.svg)\n\nThe same data: [sweep.csv](sweep.csv).\n"
+        }
+
+        s += "\n## How the verdict is decided\n\n"
+        s += "In this order, on nDCG@\(k) at depth \(c.depth):\n\n"
+        s += "1. **reranking pays** if the gain is >= \(t.minimumGain) and the randomisation p < \(t.alpha);\n"
+        s += "2. **reranking hurts** if the change is <= -\(t.minimumGain) and p < \(t.alpha);\n"
+        s += "3. otherwise **the first stage is already precise** if a perfect reordering of the top \(c.depth) would add < \(t.preciseHeadroom);\n"
+        s += "4. otherwise **recall is the problem** if >= \(percent(t.recallProblemShare)) of the queries with a relevant document have none in the top \(c.depth);\n"
+        s += "5. otherwise **gain not significant**.\n\n"
+        s += "All figures follow trec_eval's rules (docs/EVALUATION.md): documents re-sorted by score with ties broken by document id (descending), "
+        s += "grades >= \(request.rules.relevanceLevel) relevant, nDCG gains = grades, MRR@\(k) = reciprocal rank of the first relevant document within the top \(k).\n"
+        return s
+    }
+
+    /// Everything in machine-readable form.
+    public func json() -> JSONValue {
+        func comparison(_ x: Comparison) -> JSONValue {
+            var p: [(String, JSONValue)] = [
+                ("reranked", .string(x.rerankedPath)),
+                ("depth", .int(x.depth)),
+                ("firstStage", .object(zip(topMetrics, x.firstStage).map { ($0.name, .number($1)) })),
+                ("rerankedMeans", .object(zip(topMetrics, x.reranked).map { ($0.name, .number($1)) })),
+                ("ndcgGain", .number(x.ndcgGain)),
+                ("wins", .int(x.wins)), ("ties", .int(x.ties)), ("losses", .int(x.losses)),
+                ("randomisationP", .number(x.pRandomisation)),
+                ("tTest", .object([("t", .number(x.tStatistic)), ("p", .number(x.pTTest))])),
+                ("missingInReranked", .int(x.missingInReranked)),
+                ("headroom", .object([
+                    ("depth", .int(x.headroom.depth)),
+                    ("recallAtDepth", .number(x.headroom.recallAtDepth)),
+                    ("recallAtK", .number(x.headroom.recallAtK)),
+                    ("queriesWithRelevant", .int(x.headroom.queriesWithRelevant)),
+                    ("alreadyInTopK", .int(x.headroom.alreadyInTopK)),
+                    ("fixable", .int(x.headroom.fixable)),
+                    ("unreachable", .int(x.headroom.unreachable)),
+                    ("perfectRerankerNDCG", .number(x.headroom.oracleNDCG)),
+                ])),
+            ]
+            if let c = x.cost {
+                p.append(("cost", .object([
+                    ("timings", .string(c.path)), ("queries", .int(c.queries)),
+                    ("p50Ms", .number(c.p50)), ("p95Ms", .number(c.p95)), ("meanMs", .number(c.meanMilliseconds)),
+                    ("totalPairs", .int(c.totalPairs)), ("pairsPerQuery", .number(c.pairsPerQuery)),
+                    ("tokensPerQuery", .number(c.tokensPerQuery)), ("queriesWithoutTiming", .int(c.missing)),
+                ])))
+            } else {
+                p.append(("cost", .null))
+            }
+            return .object(p)
+        }
+        let t = request.thresholds
+        return .object([
+            ("verdict", .object([("label", .string(verdict.label.rawValue)), ("reason", .string(verdict.reason)),
+                                 ("depth", .int(main.depth))])),
+            ("k", .int(request.k)),
+            ("qrels", .string(request.qrelsPath)),
+            ("firstStage", .string(request.firstStagePath)),
+            ("judgedQueries", .int(judgedQueries)),
+            ("evaluatedQueries", .int(evaluatedQueries)),
+            ("relevanceLevel", .int(request.rules.relevanceLevel)),
+            ("allJudged", .bool(request.rules.allJudged)),
+            ("thresholds", .object([("alpha", .number(t.alpha)), ("minimumGain", .number(t.minimumGain)),
+                                    ("preciseHeadroom", .number(t.preciseHeadroom)),
+                                    ("recallProblemShare", .number(t.recallProblemShare)),
+                                    ("sweepTolerance", .number(t.sweepTolerance))])),
+            ("significance", .object([("test", .string("paired randomisation, two-sided, sign flips")),
+                                      ("permutations", .int(request.permutations)), ("seed", .int(Int(request.seed)))])),
+            ("comparisons", .array(comparisons.sorted(by: { $0.depth < $1.depth }).map(comparison))),
+        ])
+    }
+
+    /// The sweep as CSV: one row per depth.
+    public func sweepCSV() -> String {
+        let k = request.k
+        var s = "depth,ndcg@\(k),first_stage_ndcg@\(k),gain,p_randomisation,wins,ties,losses,recall@depth,perfect_reranker_ndcg@\(k),p50_ms,p95_ms,pairs_per_query\n"
+        for x in comparisons.sorted(by: { $0.depth < $1.depth }) {
+            let c = x.cost
+            s += [String(x.depth), fmt(x.reranked[0]), fmt(x.firstStage[0]), fmt(x.ndcgGain), fmt(x.pRandomisation),
+                  String(x.wins), String(x.ties), String(x.losses), fmt(x.headroom.recallAtDepth), fmt(x.headroom.oracleNDCG),
+                  c.map { String(format: "%.3f", $0.p50) } ?? "", c.map { String(format: "%.3f", $0.p95) } ?? "",
+                  c.map { String(format: "%.2f", $0.pairsPerQuery) } ?? ""].joined(separator: ",") + "\n"
+        }
+        return s
+    }
+}
+
+private func fmt(_ v: Double) -> String { String(format: "%.6f", v) }
+
+private func percent(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }

@@ -1,0 +1,269 @@
+import Foundation
+import Formats
+
+/// The thresholds the verdict uses; all are written into the report.
+public struct VerdictThresholds: Sendable, Equatable {
+    /// Significance level for the paired randomisation test.
+    public var alpha: Double = 0.05
+    /// Smallest nDCG@k change that counts as a real gain (or loss).
+    public var minimumGain: Double = 0.01
+    /// If a perfect reordering of the top N would add less than this to nDCG@k, the first stage
+    /// is already precise.
+    public var preciseHeadroom: Double = 0.02
+    /// If at least this share of queries (with a relevant document) has none in the top N,
+    /// recall is the problem.
+    public var recallProblemShare: Double = 0.25
+    /// In a sweep, the recommended depth is the smallest whose nDCG@k is within this of the best.
+    public var sweepTolerance: Double = 0.005
+
+    /// The default thresholds.
+    public init() {}
+}
+
+/// What `indexer report` was asked to do.
+public struct ReportRequest: Sendable {
+    /// The qrels file.
+    public var qrelsPath: String
+    /// The first-stage run (the candidates the reranker saw).
+    public var firstStagePath: String
+    /// Reranked runs: one, or one per sweep depth (same order as ``sweep``).
+    public var rerankedPaths: [String]
+    /// Timings files: none, or one per reranked run.
+    public var timingsPaths: [String]
+    /// The cutoff for precision at the top (nDCG@k, P@k, MRR@k).
+    public var k: Int = 10
+    /// The rerank depth N when there is no sweep; nil = the largest per-query list in the reranked run.
+    public var depth: Int?
+    /// Depths of a sweep, one per reranked run.
+    public var sweep: [Int]?
+    /// Output folder.
+    public var outDir: String
+    /// Sign flips of the randomisation test.
+    public var permutations: Int = 10_000
+    /// Seed of the randomisation test.
+    public var seed: UInt64 = 20_240_601
+    /// Verdict thresholds.
+    public var thresholds = VerdictThresholds()
+    /// Query selection and relevance level.
+    public var rules = EvaluationRules()
+
+    /// A request with default settings.
+    public init(qrelsPath: String, firstStagePath: String, rerankedPaths: [String], timingsPaths: [String] = [], outDir: String) {
+        self.qrelsPath = qrelsPath
+        self.firstStagePath = firstStagePath
+        self.rerankedPaths = rerankedPaths
+        self.timingsPaths = timingsPaths
+        self.outDir = outDir
+    }
+}
+
+/// The figures of the report (everything the Markdown, JSON, CSV and SVG show).
+public struct DecisionReport: Sendable {
+    /// Recall headroom of the first stage at depth N.
+    public struct Headroom: Sendable {
+        public var depth: Int
+        /// Mean Recall@N of the first stage (trec_eval recall.N).
+        public var recallAtDepth: Double
+        /// Mean Recall@k of the first stage.
+        public var recallAtK: Double
+        /// Queries with at least one relevant judged document.
+        public var queriesWithRelevant: Int
+        /// ... with a relevant document in the first stage's top k.
+        public var alreadyInTopK: Int
+        /// ... with relevant documents only between rank k+1 and N: what a reranker can fix.
+        public var fixable: Int
+        /// ... with no relevant document in the top N: a recall problem no reranker fixes.
+        public var unreachable: Int
+        /// Mean nDCG@k of the best possible reordering of the first stage's top N.
+        public var oracleNDCG: Double
+
+        func share(_ n: Int) -> Double { queriesWithRelevant > 0 ? Double(n) / Double(queriesWithRelevant) : 0 }
+        public var fixableShare: Double { share(fixable) }
+        public var unreachableShare: Double { share(unreachable) }
+        public var alreadyShare: Double { share(alreadyInTopK) }
+    }
+
+    /// Reranking cost from a timings file.
+    public struct Cost: Sendable {
+        public var path: String
+        public var queries: Int
+        public var p50: Double
+        public var p95: Double
+        public var meanMilliseconds: Double
+        public var totalPairs: Int
+        public var pairsPerQuery: Double
+        public var tokensPerQuery: Double
+        /// Evaluated queries without a timing record.
+        public var missing: Int
+    }
+
+    /// One reranked run against the first stage.
+    public struct Comparison: Sendable {
+        public var rerankedPath: String
+        public var depth: Int
+        /// Means over the evaluated queries, in the order of ``DecisionReport/topMetrics``.
+        public var firstStage: [Double]
+        public var reranked: [Double]
+        public var wins: Int
+        public var ties: Int
+        public var losses: Int
+        /// Paired randomisation test p-value on per-query nDCG@k.
+        public var pRandomisation: Double
+        public var tStatistic: Double
+        public var pTTest: Double
+        public var headroom: Headroom
+        public var cost: Cost?
+        /// Evaluated queries absent from the reranked run (counted as 0).
+        public var missingInReranked: Int
+
+        public var ndcgGain: Double { reranked[0] - firstStage[0] }
+    }
+
+    /// The verdict: a label, a one-line reason.
+    public struct Verdict: Sendable {
+        public enum Label: String, Sendable {
+            case pays = "reranking pays"
+            case hurts = "reranking hurts"
+            case precise = "the first stage is already precise"
+            case recall = "recall is the problem"
+            case notSignificant = "gain not significant"
+        }
+        public var label: Label
+        public var reason: String
+    }
+
+    public var request: ReportRequest
+    /// nDCG@k, P@k, MRR@k, Recall@k.
+    public var topMetrics: [Metric]
+    public var judgedQueries: Int
+    public var evaluatedQueries: Int
+    public var unjudgedFirstStageQueries: Int
+    /// One per reranked run (sweep order).
+    public var comparisons: [Comparison]
+    /// Index into ``comparisons`` of the one the verdict is about.
+    public var chosen: Int
+    public var verdict: Verdict
+
+    /// Reads the inputs and computes every figure.
+    public static func make(_ req: ReportRequest) throws -> DecisionReport {
+        let qrels = try Qrels.read(path: req.qrelsPath)
+        guard !qrels.queryIDs.isEmpty else { throw IndexerError.badInput("the qrels file holds no judgments", path: req.qrelsPath) }
+        let first = try TrecRun.read(path: req.firstStagePath)
+        let k = req.k
+        let top: [Metric] = [.ndcg(cut: k), .precision(cut: k), .mrr(cut: k), .recall(cut: k)]
+        let queries = qrels.queryIDs.filter { req.rules.allJudged || first.entries(for: $0) != nil }
+        guard !queries.isEmpty else {
+            throw IndexerError.badInput("no judged query of \(req.qrelsPath) is in the first-stage run", path: req.firstStagePath)
+        }
+        let unjudged = first.queries.filter { qrels.judgments[$0.qid] == nil }.count
+        let level = req.rules.relevanceLevel
+        let firstRankings = queries.map { JudgedRanking(entries: first.entries(for: $0) ?? [], judgments: qrels[$0], relevanceLevel: level) }
+        let firstValues = top.map { m in firstRankings.map { $0.value(m) } }
+
+        var comparisons: [Comparison] = []
+        for (i, path) in req.rerankedPaths.enumerated() {
+            let rr = try TrecRun.read(path: path)
+            let depth = req.sweep?[i] ?? req.depth ?? rr.queries.map(\.entries.count).max() ?? 0
+            guard depth > 0 else { throw IndexerError.badInput("the reranked run is empty", path: path) }
+            var missing = 0
+            let ranks = queries.map { q -> JudgedRanking in
+                if rr.entries(for: q) == nil { missing += 1 }
+                return JudgedRanking(entries: rr.entries(for: q) ?? [], judgments: qrels[q], relevanceLevel: level)
+            }
+            let values = top.map { m in ranks.map { $0.value(m) } }
+            let diffs = zip(values[0], firstValues[0]).map { $0 - $1 }
+            let eps = 1e-12
+            let wins = diffs.filter { $0 > eps }.count, losses = diffs.filter { $0 < -eps }.count
+            let t = Statistics.pairedTTest(differences: diffs)
+            let headroom = Self.headroom(firstRankings, depth: depth, k: k)
+            var cost: Cost?
+            if i < req.timingsPaths.count {
+                cost = try Self.cost(path: req.timingsPaths[i], queries: queries)
+            }
+            comparisons.append(Comparison(
+                rerankedPath: path, depth: depth,
+                firstStage: firstValues.map(mean), reranked: values.map(mean),
+                wins: wins, ties: diffs.count - wins - losses, losses: losses,
+                pRandomisation: Statistics.randomisationTest(differences: diffs, permutations: req.permutations, seed: req.seed),
+                tStatistic: t.t, pTTest: t.p, headroom: headroom, cost: cost, missingInReranked: missing))
+        }
+        let chosen = Self.recommended(comparisons, tolerance: req.thresholds.sweepTolerance)
+        return DecisionReport(request: req, topMetrics: top, judgedQueries: qrels.queryIDs.count, evaluatedQueries: queries.count,
+                              unjudgedFirstStageQueries: unjudged, comparisons: comparisons, chosen: chosen,
+                              verdict: Self.verdict(comparisons[chosen], k: k, t: req.thresholds))
+    }
+
+    static func mean(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count) }
+
+    static func headroom(_ rankings: [JudgedRanking], depth: Int, k: Int) -> Headroom {
+        var withRel = 0, already = 0, fixable = 0, unreachable = 0
+        var oracle: [Double] = []
+        for r in rankings {
+            let topN = Array(r.grades.prefix(depth))
+            // Best reordering of the candidates: relevant grades first, highest first.
+            let best = topN.sorted { ($0 ?? Int.min) > ($1 ?? Int.min) }
+            oracle.append(JudgedRanking(grades: best, relevantCount: r.relevantCount, idealGains: r.idealGains,
+                                        relevanceLevel: r.relevanceLevel).ndcg(cut: k))
+            guard r.relevantCount > 0 else { continue }
+            withRel += 1
+            if let first = r.firstRelevantRank, first <= depth {
+                if first <= k { already += 1 } else { fixable += 1 }
+            } else {
+                unreachable += 1
+            }
+        }
+        return Headroom(depth: depth, recallAtDepth: mean(rankings.map { $0.recall(cut: depth) }),
+                        recallAtK: mean(rankings.map { $0.recall(cut: k) }), queriesWithRelevant: withRel,
+                        alreadyInTopK: already, fixable: fixable, unreachable: unreachable, oracleNDCG: mean(oracle))
+    }
+
+    static func cost(path: String, queries: [String]) throws -> Cost {
+        let timings = try RerankTimings.read(path: path)
+        guard !timings.isEmpty else { throw IndexerError.badInput("the timings file is empty", path: path) }
+        let wanted = Set(queries)
+        let used = timings.filter { wanted.contains($0.qid) }
+        let base = used.isEmpty ? timings : used
+        let ms = base.map(\.milliseconds)
+        let pairs = base.reduce(0) { $0 + $1.pairs }
+        let tokens = base.reduce(0) { $0 + $1.tokens }
+        let have = Set(timings.map(\.qid))
+        return Cost(path: path, queries: base.count, p50: Statistics.percentile(ms, 50) ?? 0, p95: Statistics.percentile(ms, 95) ?? 0,
+                    meanMilliseconds: mean(ms), totalPairs: pairs, pairsPerQuery: Double(pairs) / Double(base.count),
+                    tokensPerQuery: Double(tokens) / Double(base.count), missing: queries.filter { !have.contains($0) }.count)
+    }
+
+    /// The smallest depth whose nDCG@k is within `tolerance` of the best (the only one without a sweep).
+    static func recommended(_ c: [Comparison], tolerance: Double) -> Int {
+        let best = c.map { $0.reranked[0] }.max() ?? 0
+        let order = c.indices.sorted { c[$0].depth < c[$1].depth }
+        return order.first { c[$0].reranked[0] >= best - tolerance } ?? 0
+    }
+
+    static func verdict(_ c: Comparison, k: Int, t: VerdictThresholds) -> Verdict {
+        let gain = c.ndcgGain
+        let p = c.pRandomisation
+        let h = c.headroom
+        let before = fixed4(c.firstStage[0]), after = fixed4(c.reranked[0])
+        let change = "nDCG@\(k) \(before) -> \(after) (\(signed(gain)), p = \(pValue(p)), \(c.wins) wins / \(c.ties) ties / \(c.losses) losses)"
+        let cost = c.cost.map { String(format: " at %.0f ms per query (p50)", $0.p50) } ?? ""
+        if gain >= t.minimumGain && p < t.alpha {
+            return Verdict(label: .pays, reason: "\(change)\(cost); gain >= \(t.minimumGain) and p < \(t.alpha).")
+        }
+        if gain <= -t.minimumGain && p < t.alpha {
+            return Verdict(label: .hurts, reason: "\(change); the reranked run is significantly worse.")
+        }
+        let headroom = h.oracleNDCG - c.firstStage[0]
+        if headroom < t.preciseHeadroom {
+            return Verdict(label: .precise, reason: String(format: "a perfect reordering of the top %d would raise nDCG@%d by only %@ (< %@); %@.", h.depth, k, signed(headroom), "\(t.preciseHeadroom)", change))
+        }
+        if h.unreachableShare >= t.recallProblemShare {
+            return Verdict(label: .recall, reason: String(format: "%.0f%% of queries with a relevant document have none in the first stage's top %d (>= %.0f%%): no reranker fixes that; %@.", h.unreachableShare * 100, h.depth, t.recallProblemShare * 100, change))
+        }
+        let why = p >= t.alpha ? "p >= \(t.alpha)" : "the change is below the \(t.minimumGain) minimum"
+        return Verdict(label: .notSignificant, reason: "\(change); \(why).")
+    }
+}
+
+func signed(_ v: Double) -> String { (v >= 0 ? "+" : "") + String(format: "%.4f", v) }
+
+func pValue(_ p: Double) -> String { p < 0.0001 ? String(format: "%.1e", p) : String(format: "%.4f", p) }

@@ -1,0 +1,81 @@
+import Evaluation
+import Formats
+import Foundation
+
+/// `indexer report`: does the reranker earn its latency on this data?
+struct ReportCommand: Command {
+    static let name = "report"
+    static let summary = "decide whether reranking pays: headroom, gain, significance, cost"
+    static let usage = """
+    usage: indexer report --qrels FILE --first-stage RUN --reranked RUN [--timings FILE] [--k 10]
+                          [--depth N] [--out DIR] [--all-judged]
+           indexer report --qrels FILE --first-stage RUN --sweep 10,20,50,100
+                          --reranked RUN10 --reranked RUN20 ... [--timings T10 --timings T20 ...]
+
+    Writes DIR/report.md (for people), DIR/report.json (the same figures), and with --sweep
+    DIR/sweep.svg and DIR/sweep.csv (nDCG@k and latency against rerank depth). Prints the
+    verdict: reranking pays | reranking hurts | the first stage is already precise |
+    recall is the problem | gain not significant, with its reason; the thresholds are in the report.
+
+    options:
+      --qrels FILE          judgments (TREC or BEIR TSV)
+      --first-stage RUN     the candidates the reranker reordered
+      --reranked RUN        the reranked run (repeat once per --sweep depth, in the same order)
+      --timings FILE        the rerank job's timings (JSON lines qid/pairs/tokens/ms; repeat per depth)
+      --k K                 cutoff for nDCG/P/MRR at the top (default 10)
+      --depth N             rerank depth without --sweep (default: longest reranked list)
+      --sweep LIST          comma-separated depths, one per --reranked run
+      --out DIR             output folder (default: report)
+      --permutations N      sign flips of the randomisation test (default 10000)
+      --seed N              its seed (default 20240601)
+      --alpha P             significance level (default 0.05)
+      --min-gain G          smallest nDCG@k gain that counts (default 0.01)
+      --all-judged          judged queries missing from the first stage count as 0
+    """
+
+    let request: ReportRequest
+
+    init(arguments: [String]) throws {
+        let a = try Arguments(arguments, options: ["--qrels", "--first-stage", "--reranked", "--timings", "--k", "--depth",
+                                                   "--sweep", "--out", "--permutations", "--seed", "--alpha", "--min-gain"],
+                              flags: ["--all-judged"])
+        guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
+        let reranked = a.strings("--reranked")
+        guard !reranked.isEmpty else { throw IndexerError(.usage, "missing --reranked") }
+        let timings = a.strings("--timings")
+        var r = ReportRequest(qrelsPath: try a.required("--qrels"), firstStagePath: try a.required("--first-stage"),
+                              rerankedPaths: reranked, timingsPaths: timings, outDir: a.string("--out") ?? "report")
+        r.k = try a.int("--k", default: 10, in: 1...100_000) ?? 10
+        r.depth = try a.int("--depth", in: 1...10_000_000)
+        if let list = a.list("--sweep") {
+            let depths = try list.map { s -> Int in
+                guard let d = Int(s), d > 0 else { throw IndexerError(.usage, "--sweep takes positive whole depths, not '\(s)'") }
+                return d
+            }
+            guard depths.count == reranked.count else {
+                throw IndexerError(.usage, "--sweep has \(depths.count) depths but \(reranked.count) --reranked runs were given")
+            }
+            guard Set(depths).count == depths.count else { throw IndexerError(.usage, "--sweep repeats a depth") }
+            guard r.depth == nil else { throw IndexerError(.usage, "--depth and --sweep exclude each other") }
+            r.sweep = depths
+        } else if reranked.count > 1 {
+            throw IndexerError(.usage, "several --reranked runs need --sweep with their depths")
+        }
+        guard timings.isEmpty || timings.count == reranked.count else {
+            throw IndexerError(.usage, "give one --timings per --reranked run (\(reranked.count)), not \(timings.count)")
+        }
+        r.permutations = try a.int("--permutations", default: 10_000, in: 1...10_000_000) ?? 10_000
+        r.seed = UInt64(try a.int("--seed", default: 20_240_601, in: 0...Int.max) ?? 20_240_601)
+        r.thresholds.alpha = try a.double("--alpha", default: 0.05) ?? 0.05
+        guard r.thresholds.alpha > 0 && r.thresholds.alpha < 1 else { throw IndexerError(.usage, "--alpha must be between 0 and 1") }
+        r.thresholds.minimumGain = try a.double("--min-gain", default: 0.01) ?? 0.01
+        r.rules.allJudged = a.flag("--all-judged")
+        request = r
+    }
+
+    func run() throws -> Int32 {
+        let text = try DecisionReport.run(request)
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return 0
+    }
+}
