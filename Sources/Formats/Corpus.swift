@@ -22,18 +22,27 @@ public struct Document: Sendable, Equatable {
     /// What gets encoded: `title + " " + text` with surrounding whitespace trimmed.
     ///
     /// This is BEIR's convention (`(title + " " + text).strip()`), so that an empty title does
-    /// not leave a leading space and scores stay comparable with published BEIR numbers.
+    /// not leave a leading space and scores stay comparable with published BEIR numbers. The
+    /// whitespace set is Python's `str.isspace()` set, so the text is exactly BEIR's.
     public var combinedText: String {
-        if title.isEmpty {
-            return Document.isTrimmed(text) ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return (title + " " + text).trimmingCharacters(in: .whitespacesAndNewlines)
+        Document.pythonStrip(title.isEmpty ? text : title + " " + text)
     }
 
-    private static func isTrimmed(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return true }
-        let ws = CharacterSet.whitespacesAndNewlines
-        return !ws.contains(first) && !ws.contains(last)
+    /// Python's whitespace: `str.isspace()` is true for exactly these scalars.
+    static func isPythonSpace(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
+    /// `s.strip()` as Python does it.
+    static func pythonStrip(_ s: String) -> String {
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isPythonSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isPythonSpace($0) })!
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return s }
+        return String(scalars[first...last])
     }
 }
 

@@ -95,3 +95,14 @@ final class CorpusReaderTests: XCTestCase {
         print("CorpusReader SciFact: \(n) lines in \(String(format: "%.3f", secs)) s = \(Int(Double(n) / secs)) lines/s")
     }
 }
+
+final class CombinedTextTests: XCTestCase {
+    /// Python: ("\x1f T " + " " + "x\u00a0\u3000").strip() == "T  x" (str.isspace set).
+    func testStripUsesPythonsWhitespace() {
+        let d = Document(id: "a", title: "\u{1F} T ", text: "x\u{A0}\u{3000}", line: 1)
+        XCTAssertEqual(d.combinedText, "T  x")
+        XCTAssertEqual(Document(id: "a", title: "", text: "\u{200B}zero-width is not space", line: 1).combinedText,
+                       "\u{200B}zero-width is not space")
+        XCTAssertEqual(Document(id: "a", title: " ", text: " ", line: 1).combinedText, "")
+    }
+}
