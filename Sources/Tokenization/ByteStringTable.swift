@@ -5,33 +5,27 @@ import Foundation
 /// Open addressing with linear probing over a power-of-two slot array at most half full; keys
 /// live back to back in one byte array. Lookups take a pointer and a length so that WordPiece
 /// can probe every candidate substring of a word in place.
-struct ByteStringTable: Sendable {
-    private let slots: [Int32]          // entry index, or -1 for empty
-    private let entryHash: [UInt32]
-    private let entryStart: [Int32]
-    private let entryLength: [Int32]
-    private let entryValue: [Int32]
-    private let keyBytes: [UInt8]
+final class ByteStringTable: @unchecked Sendable {
+    // Immutable after init, so sharing between threads is safe; raw storage so that a lookup
+    // is pointer arithmetic without reference counting.
+    private struct Entry { var hash: UInt32; var start: Int32; var length: Int32; var value: Int32 }
+    private let slots: UnsafeMutableBufferPointer<Int32>      // entry index, or -1 for empty
+    private let entries: UnsafeMutableBufferPointer<Entry>
+    private let keyBytes: UnsafeMutableBufferPointer<UInt8>
     private let mask: Int
     /// The longest key in bytes; longer candidates need no probe.
     let maxKeyLength: Int
     /// The number of keys.
-    var count: Int { entryValue.count }
+    var count: Int { entries.count }
 
     /// Builds the table; when a key repeats, the last value wins (as a later vocab line does).
     init<S: Sequence>(_ pairs: S) where S.Element == ([UInt8], Int32) {
-        var hashes: [UInt32] = [], starts: [Int32] = [], lengths: [Int32] = [], values: [Int32] = []
+        var entries: [Entry] = []
         var bytes: [UInt8] = []
         var maxLength = 0
         var capacity = 16
         var slots = [Int32](repeating: -1, count: capacity)
         var mask = capacity - 1
-
-        func insert(entry: Int, into slots: inout [Int32], mask: Int) {
-            var i = Int(hashes[entry]) & mask
-            while slots[i] >= 0 { i = (i + 1) & mask }
-            slots[i] = Int32(entry)
-        }
 
         for (key, value) in pairs {
             let h = key.withUnsafeBufferPointer { ByteStringTable.hash($0.baseAddress, $0.count) }
@@ -40,38 +34,47 @@ struct ByteStringTable: Sendable {
             var replaced = false
             while slots[i] >= 0 {
                 let e = Int(slots[i])
-                if hashes[e] == h && Int(lengths[e]) == key.count
-                    && bytes[Int(starts[e])..<Int(starts[e]) + key.count].elementsEqual(key) {
-                    values[e] = value
+                let start = Int(entries[e].start)
+                if entries[e].hash == h && Int(entries[e].length) == key.count
+                    && bytes[start..<start + key.count].elementsEqual(key) {
+                    entries[e].value = value
                     replaced = true
                     break
                 }
                 i = (i + 1) & mask
             }
             if replaced { continue }
-            hashes.append(h)
-            starts.append(Int32(bytes.count))
-            lengths.append(Int32(key.count))
-            values.append(value)
+            entries.append(Entry(hash: h, start: Int32(bytes.count), length: Int32(key.count), value: value))
             bytes.append(contentsOf: key)
             maxLength = max(maxLength, key.count)
-            if values.count * 2 > capacity {
+            if entries.count * 2 > capacity {
                 capacity *= 2
                 mask = capacity - 1
                 slots = [Int32](repeating: -1, count: capacity)
-                for e in 0..<values.count { insert(entry: e, into: &slots, mask: mask) }
+                for (e, entry) in entries.enumerated() {
+                    var j = Int(entry.hash) & mask
+                    while slots[j] >= 0 { j = (j + 1) & mask }
+                    slots[j] = Int32(e)
+                }
             } else {
-                slots[i] = Int32(values.count - 1)
+                slots[i] = Int32(entries.count - 1)
             }
         }
-        self.slots = slots
-        self.entryHash = hashes
-        self.entryStart = starts
-        self.entryLength = lengths
-        self.entryValue = values
-        self.keyBytes = bytes
+        self.slots = .allocate(capacity: slots.count)
+        _ = self.slots.initialize(from: slots)
+        self.entries = .allocate(capacity: entries.count)
+        _ = self.entries.initialize(from: entries)
+        // One spare byte so that the base address exists even with no keys.
+        self.keyBytes = .allocate(capacity: bytes.count + 1)
+        _ = self.keyBytes.initialize(from: bytes + [0])
         self.mask = mask
         self.maxKeyLength = maxLength
+    }
+
+    deinit {
+        slots.deallocate()
+        entries.deallocate()
+        keyBytes.deallocate()
     }
 
     /// FNV-1a over the bytes, folded so that the low bits (the slot index) mix well.
@@ -88,22 +91,16 @@ struct ByteStringTable: Sendable {
     func value(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32? {
         if n > maxKeyLength { return nil }
         let h = ByteStringTable.hash(p, n)
-        return slots.withUnsafeBufferPointer { slots in
-            entryHash.withUnsafeBufferPointer { hashes in
-                var i = Int(h) & mask
-                while true {
-                    let e = Int(slots[i])
-                    if e < 0 { return nil }
-                    if hashes[e] == h && Int(entryLength[e]) == n {
-                        let start = Int(entryStart[e])
-                        let equal = n == 0 || keyBytes.withUnsafeBufferPointer { k in
-                            memcmp(k.baseAddress! + start, p, n) == 0
-                        }
-                        if equal { return entryValue[e] }
-                    }
-                    i = (i + 1) & mask
-                }
+        var i = Int(h) & mask
+        while true {
+            let e = Int(slots[i])
+            if e < 0 { return nil }
+            let entry = entries[e]
+            if entry.hash == h && Int(entry.length) == n
+                && (n == 0 || memcmp(keyBytes.baseAddress! + Int(entry.start), p, n) == 0) {
+                return entry.value
             }
+            i = (i + 1) & mask
         }
     }
 

@@ -6,6 +6,7 @@ let commands: [any Command.Type] = [
     BuildCommand.self, InspectCommand.self, VerifyCommand.self,
     EvalCommand.self,
     ReportCommand.self,
+    TokenizeCommand.self,
 ]
 
 func printUsage() {
