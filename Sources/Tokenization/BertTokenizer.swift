@@ -43,7 +43,8 @@ public final class BertTokenizer: Sendable {
     /// Loads `tokenizer.json` from `modelDirectory`, or `vocab.txt` (+ `tokenizer_config.json`'s
     /// `do_lower_case`, `strip_accents`, `tokenize_chinese_chars`) when there is no
     /// `tokenizer.json`. Throws ``IndexerError`` of kind `.model` naming the file that is
-    /// missing, corrupt or unsupported.
+    /// missing, corrupt or unsupported. The `truncation` and `padding` settings inside
+    /// `tokenizer.json` are ignored: callers pass `maxLength` and pad batches themselves.
     public init(modelDirectory: String) throws {
         let def = try TokenizerDefinition.load(modelDirectory: modelDirectory)
         initialPieces = ByteStringTable(def.vocabulary)
