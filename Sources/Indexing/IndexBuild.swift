@@ -7,8 +7,9 @@ public enum IndexBuild {
     /// Chooses the embedder, then builds: the one call the command makes.
     ///
     /// The embedder is the bi-encoder in `options.modelDirectory`, unless the test-only
-    /// environment variable `INDEXER_TEST_EMBEDDER=hash-DIM` selects ``HashEmbedder`` (used by
-    /// the subprocess tests and storage benchmarks; it carries no meaning).
+    /// environment variable `INDEXER_TEST_EMBEDDER` selects `hash-DIM` (``HashEmbedder``, for the
+    /// subprocess tests; its vectors carry no meaning) or `replay:INDEX_DIR` (``ReplayEmbedder``,
+    /// the vectors of an f32 index, for storage benchmarks).
     public static func run(_ options: BuildOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BuildSummary {
         let embedder = try makeEmbedder(options, environment: environment)
         return try IndexBuilder(options: options, embedder: embedder, environment: environment).run()
@@ -17,8 +18,9 @@ public enum IndexBuild {
     /// The embedder `run` uses.
     public static func makeEmbedder(_ options: BuildOptions, environment: [String: String]) throws -> DocumentEmbedder {
         if let spec = environment["INDEXER_TEST_EMBEDDER"], !spec.isEmpty {
+            if spec.hasPrefix("replay:") { return try ReplayEmbedder(indexDirectory: String(spec.dropFirst(7))) }
             guard spec.hasPrefix("hash-"), let d = Int(spec.dropFirst(5)), (1...4096).contains(d) else {
-                throw IndexerError(.usage, "INDEXER_TEST_EMBEDDER='\(spec)' must be hash-DIM")
+                throw IndexerError(.usage, "INDEXER_TEST_EMBEDDER='\(spec)' must be hash-DIM or replay:INDEX_DIR")
             }
             return HashEmbedder(dimension: d)
         }

@@ -216,4 +216,15 @@ final class IndexBuilderTests: XCTestCase {
         }
         XCTAssertThrowsError(try BuildOptions.workerShard(explicit: nil, shardCount: 4, environment: ["JOB_COMPLETION_INDEX": "x"]))
     }
+
+    func testReplayOfAnF32IndexGivesTheSameShardsAsTheEmbedder() throws {
+        let corpus = try scifactSlice(80)
+        try build(options(corpus, "f32", shards: 2, enc: .f32))
+        try build(options(corpus, "direct", shards: 2, enc: .int8))
+        let replay = try ReplayEmbedder(indexDirectory: dir + "/f32")
+        XCTAssertEqual(replay.fingerprint, HashEmbedder(dimension: 16).fingerprint)
+        _ = try IndexBuilder(options: options(corpus, "replayed", shards: 2, enc: .int8), embedder: replay, environment: [:]).run()
+        XCTAssertEqual(try files("replayed"), try files("direct"))
+        XCTAssertThrowsError(try ReplayEmbedder(indexDirectory: dir + "/direct"))
+    }
 }
