@@ -13,11 +13,16 @@ import Glibc
 /// which worker builds which shard.
 ///
 /// Bad input policy (docs/BUILD.md): a malformed line, a missing or empty id, a missing text,
-/// invalid UTF-8 and a duplicate id are errors. After the first error nothing more is embedded,
-/// the corpus is still scanned to report up to 20 errors (file and line each), then the build
-/// fails (exit 2) without finishing any shard. An empty document is a warning and is indexed
-/// (with an empty text), so that every id a qrels file may name exists.
+/// invalid UTF-8 and a duplicate id are errors. A first pass checks the whole corpus before
+/// anything is embedded and reports up to 20 errors (file and line each); if there is any, the
+/// build fails (exit 2) and writes nothing. An empty document is a warning and is indexed (with
+/// an empty text), so that every id a qrels file may name exists.
 public final class IndexBuilder {
+    struct KeyLine {
+        var key: UInt64
+        var line: Int
+    }
+
     private let options: BuildOptions
     private let embedder: DocumentEmbedder
     /// Test hook: SIGKILL this process after this many documents have been written.
@@ -131,23 +136,114 @@ public final class IndexBuilder {
         return true
     }
 
+    /// Checks the whole corpus before anything is embedded; returns its document count.
+    ///
+    /// Reports (and throws after) malformed lines, missing or empty ids, missing texts,
+    /// invalid UTF-8 and duplicate ids, each with file and line; warns about empty documents.
+    /// Duplicates are found by sorting (key, line) pairs of the shards being built (16 bytes a
+    /// document, freed before embedding starts), then confirmed by comparing the ids.
+    private func checkCorpus(targets: Set<Int>) throws -> Int {
+        let n = UInt64(options.shardCount)
+        let reader = try CorpusReader(path: options.corpusPath)
+        var errors: [IndexerError] = []
+        var pairs: [KeyLine] = []
+        var documents = 0
+        var emptyDocuments = 0
+        var truncated = false
+        while true {
+            let doc: Document
+            do {
+                guard let d = try reader.next() else { break }
+                doc = d
+            } catch let e as IndexerError where e.kind == .badInput && e.line != nil {
+                errors.append(e)
+                if errors.count >= IndexBuilder.maxReportedErrors { truncated = true; break }
+                continue
+            }
+            documents += 1
+            guard !doc.id.isEmpty else {
+                errors.append(.badInput("empty document id", path: reader.path, line: doc.line))
+                if errors.count >= IndexBuilder.maxReportedErrors { truncated = true; break }
+                continue
+            }
+            let key = DocumentKey.key(doc.id)
+            guard targets.contains(Int(key % n)) else { continue }
+            pairs.append(KeyLine(key: key, line: doc.line))
+            if doc.combinedText.isEmpty {
+                emptyDocuments += 1
+                if emptyDocuments <= IndexBuilder.maxReportedErrors {
+                    let w = "\(reader.path):\(doc.line): document '\(doc.id)' is empty; indexed with an empty text"
+                    corpusWarnings.append(w)
+                    Console.warning(w)
+                }
+            }
+        }
+        if emptyDocuments > IndexBuilder.maxReportedErrors {
+            Console.warning("\(emptyDocuments) empty documents in all (the first \(IndexBuilder.maxReportedErrors) are listed above)")
+        }
+        if !truncated { errors += try duplicates(&pairs) }
+        pairs = []
+        guard errors.isEmpty else {
+            errors.sort { ($0.line ?? 0) < ($1.line ?? 0) }
+            errors = Array(errors.prefix(IndexBuilder.maxReportedErrors))
+            corpusErrors = errors
+            for e in errors { Console.error(e.description) }
+            let more = truncated || errors.count >= IndexBuilder.maxReportedErrors ? " (the first \(errors.count) are listed; there may be more)" : ""
+            throw IndexerError(.badInput, "\(errors.count) bad document\(errors.count == 1 ? "" : "s") in the corpus\(more); nothing was built",
+                               path: options.corpusPath)
+        }
+        return documents
+    }
+
+    /// Duplicate-id errors among `pairs` (sorted here): equal keys, then equal ids on re-reading.
+    private func duplicates(_ pairs: inout [KeyLine]) throws -> [IndexerError] {
+        pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.line < $1.line }
+        var runs: [[Int]] = []
+        var i = 0
+        while i < pairs.count {
+            var j = i + 1
+            while j < pairs.count && pairs[j].key == pairs[i].key { j += 1 }
+            if j - i > 1 { runs.append(pairs[i..<j].map(\.line)) }
+            i = j
+        }
+        guard !runs.isEmpty else { return [] }
+        // Same key: read those lines again to compare the ids (a 64-bit key collision between
+        // two different ids is possible in principle, and both documents are then kept).
+        let wanted = Set(runs.joined())
+        var ids: [Int: String] = [:]
+        let reader = try CorpusReader(path: options.corpusPath)
+        while ids.count < wanted.count {
+            let d: Document?
+            do { d = try reader.next() } catch let e as IndexerError where e.kind == .badInput && e.line != nil { continue }
+            guard let doc = d else { break }
+            if wanted.contains(doc.line) { ids[doc.line] = doc.id }
+        }
+        var errors: [IndexerError] = []
+        for run in runs {
+            var first: [String: Int] = [:]
+            for line in run {
+                guard let id = ids[line] else { continue }
+                if let earlier = first[id] {
+                    errors.append(.badInput("duplicate document id '\(id)' (first at line \(earlier)); ids must be unique", path: options.corpusPath, line: line))
+                } else {
+                    first[id] = line
+                }
+            }
+        }
+        return errors
+    }
+
     /// One pass over the corpus, writing shards `targets`; returns documents written.
     private func build(_ targets: [Int], corpusBytes: Int) throws -> Int {
         let n = options.shardCount
+        let total = try checkCorpus(targets: Set(targets))
         var writers: [Int: ShardWriter] = [:]
         for i in targets { writers[i] = try ShardWriter(path: shardPath(i), settings: settings(shard: i, corpusBytes: corpusBytes)) }
-        var firstLine: [Int: [UInt64: Int]] = [:]
-        for i in targets { firstLine[i] = [:] }
-
-        let total = try? countLines(options.corpusPath)
         let label = targets.count == n ? "build \(n) shard\(n == 1 ? "" : "s")" : "build shard \(targets.map(String.init).joined(separator: ",")) of \(n)"
         let progress = Progress(label, total: total, unit: "docs", quiet: options.quiet)
         let reader = try CorpusReader(path: options.corpusPath)
-
-        var errors: [IndexerError] = []
         var batchShards: [Int] = [], batchIDs: [String] = [], batchTexts: [String] = []
         var written = 0
-        var emptyDocuments = 0
 
         func flushBatch() throws {
             guard !batchTexts.isEmpty else { return }
@@ -170,63 +266,18 @@ public final class IndexBuilder {
         }
 
         do {
-            while true {
-                let doc: Document
-                do {
-                    guard let d = try reader.next() else { break }
-                    doc = d
-                } catch let e as IndexerError where e.kind == .badInput && e.line != nil {
-                    errors.append(e)
-                    progress.advance(by: 1)
-                    if errors.count >= IndexBuilder.maxReportedErrors { break }
-                    continue
-                }
+            // The corpus was checked above; an error now means it changed underneath us.
+            while let doc = try reader.next() {
                 progress.advance(by: 1)
-                guard !doc.id.isEmpty else {
-                    errors.append(.badInput("empty document id", path: reader.path, line: doc.line))
-                    if errors.count >= IndexBuilder.maxReportedErrors { break }
-                    continue
-                }
-                let key = DocumentKey.key(doc.id)
-                let shard = Int(key % UInt64(n))
+                let shard = DocumentKey.shard(of: doc.id, count: n)
                 guard writers[shard] != nil else { continue }
-                if let earlier = firstLine[shard]![key] {
-                    if try sameID(doc.id, atLine: earlier) {
-                        errors.append(.badInput("duplicate document id '\(doc.id)' (first at line \(earlier)); ids must be unique", path: reader.path, line: doc.line))
-                        if errors.count >= IndexBuilder.maxReportedErrors { break }
-                        continue
-                    }
-                    // A 64-bit key collision between two different ids: both are indexed.
-                } else {
-                    firstLine[shard]![key] = doc.line
-                }
-                let text = doc.combinedText
-                if text.isEmpty {
-                    emptyDocuments += 1
-                    if emptyDocuments <= IndexBuilder.maxReportedErrors {
-                        let w = "\(reader.path):\(doc.line): document '\(doc.id)' is empty; indexed with an empty text"
-                        corpusWarnings.append(w)
-                        Console.warning(w)
-                    }
-                }
-                guard errors.isEmpty else { continue }
                 batchShards.append(shard)
                 batchIDs.append(doc.id)
-                batchTexts.append(text)
+                batchTexts.append(doc.combinedText)
                 if batchTexts.count >= options.batchSize { try flushBatch() }
-            }
-            if !errors.isEmpty {
-                corpusErrors = errors
-                for e in errors { Console.error(e.description) }
-                let more = errors.count >= IndexBuilder.maxReportedErrors ? " (stopped at \(errors.count); there may be more)" : ""
-                throw IndexerError(.badInput, "\(errors.count) bad document\(errors.count == 1 ? "" : "s") in the corpus\(more); no shard was finished",
-                                   path: reader.path)
             }
             try flushBatch()
             progress.finish()
-            if emptyDocuments > IndexBuilder.maxReportedErrors {
-                Console.warning("\(emptyDocuments) empty documents in all (the first \(IndexBuilder.maxReportedErrors) are listed above)")
-            }
             for i in targets.sorted() {
                 let w = writers[i]!
                 let bytes = try w.finish()
@@ -240,28 +291,6 @@ public final class IndexBuilder {
             throw error
         }
         return written
-    }
-
-    /// Whether line `line` of the corpus holds the id `id` (confirms a key match is a duplicate).
-    private func sameID(_ id: String, atLine line: Int) throws -> Bool {
-        let r = try CorpusReader(path: options.corpusPath)
-        while true {
-            let d: Document?
-            do { d = try r.next() } catch let e as IndexerError where e.kind == .badInput && e.line != nil { continue }
-            guard let doc = d else { return false }
-            if doc.line == line { return doc.id == id }
-            if doc.line > line { return false }
-        }
-    }
-
-    /// Non-blank lines in the corpus, for the progress bar's ETA.
-    private func countLines(_ path: String) throws -> Int {
-        let r = try LineReader(path: path)
-        var n = 0
-        while let line = try r.nextLine() {
-            if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) { n += 1 }
-        }
-        return n
     }
 
     /// Writes `manifest.json` when every shard file exists; returns whether it exists.

@@ -165,7 +165,8 @@ public final class ShardReader: @unchecked Sendable {
     // MARK: - Blocks
 
     /// The checked, decompressed bytes of one block.
-    func rawBlock(_ e: BlockEntry, what: String) throws -> [UInt8] {
+    func rawBlock(_ e: BlockEntry, what: String, release releasing: Bool = false) throws -> [UInt8] {
+        defer { if releasing { release(e.offset..<(e.offset + e.storedLength)) } }
         let stored = UnsafeRawBufferPointer(rebasing: data[e.offset..<(e.offset + e.storedLength)])
         guard CRC32C.checksum(stored) == e.crc else {
             throw IndexerError(.corrupt, "checksum mismatch in the \(what) block at rows \(e.firstRow)..<\(e.firstRow + e.rows)", path: path)
@@ -219,9 +220,9 @@ public final class ShardReader: @unchecked Sendable {
         return Array(v[(r * dimension)..<((r + 1) * dimension)])
     }
 
-    func stringBlock(_ entries: [BlockEntry], _ index: Int, what: String) throws -> StringBlock {
+    func stringBlock(_ entries: [BlockEntry], _ index: Int, what: String, release: Bool = false) throws -> StringBlock {
         let e = entries[index]
-        return try StringBlock(raw: try rawBlock(e, what: what), rows: e.rows, path: path, what: what)
+        return try StringBlock(raw: try rawBlock(e, what: what, release: release), rows: e.rows, path: path, what: what)
     }
 
     private static func blockIndex(_ entries: [BlockEntry], row: Int) -> Int {
@@ -311,6 +312,32 @@ public final class ShardReader: @unchecked Sendable {
     /// The stored bytes of a section kind (for verification and reports).
     func sectionBytes(_ s: SectionEntry) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: data[s.offset..<(s.offset + s.length)])
+    }
+
+    /// The CRC-32C of a section, read in slices that are released after use.
+    func sectionChecksum(_ s: SectionEntry) -> UInt32 {
+        var c = CRC32C()
+        var at = s.offset
+        let end = s.offset + s.length
+        while at < end {
+            let next = min(end, at + (8 << 20))
+            c.update(UnsafeRawBufferPointer(rebasing: data[at..<next]))
+            release(at..<next)
+            at = next
+        }
+        return c.value
+    }
+
+    /// Tells the kernel this process is done with the mapped pages inside `range`, so that a
+    /// pass over a whole shard (verify, manifest) does not hold the file in its resident set.
+    /// The pages stay in the page cache; a later access maps them again.
+    func release(_ range: Range<Int>) {
+        guard let map else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound / page * page
+        guard end > start else { return }
+        madvise(map + start, end - start, MADV_DONTNEED)
     }
 }
 

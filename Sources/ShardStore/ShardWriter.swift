@@ -121,14 +121,24 @@ public final class ShardWriter {
                 try out.write(s.bytes)
             }
             // The id lookup: (key, row) sorted by key then row, so readers binary-search the map.
-            var order = Array(0..<keys.count)
-            order.sort { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
-            var lookup = ByteSink()
-            lookup.bytes.reserveCapacity(order.count * ShardFormat.lookupEntryLength)
-            for row in order { lookup.u64(keys[row]); lookup.u32(UInt32(row)) }
+            var pairs = keys.enumerated().map { LookupPair(key: $0.element, row: UInt32($0.offset)) }
+            keys = []
+            pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
+            var lookupCRC = CRC32C()
+            let lookupStart = out.bytesWritten
+            var chunk = ByteSink()
+            for (i, p) in pairs.enumerated() {
+                chunk.u64(p.key)
+                chunk.u32(p.row)
+                if chunk.bytes.count >= 1 << 20 || i == pairs.count - 1 {
+                    lookupCRC.update(chunk.bytes)
+                    try out.write(chunk.bytes)
+                    chunk.bytes.removeAll(keepingCapacity: true)
+                }
+            }
             table.append(SectionEntry(kind: SectionKind.idLookup.rawValue, flags: SectionEntry.requiredFlag,
-                                      offset: out.bytesWritten, length: lookup.bytes.count, crc: CRC32C.checksum(lookup.bytes)))
-            try out.write(lookup.bytes)
+                                      offset: lookupStart, length: pairs.count * ShardFormat.lookupEntryLength, crc: lookupCRC.value))
+            pairs = []
 
             var footer = ByteSink()
             for e in table { e.encode(into: &footer) }
@@ -157,6 +167,11 @@ public final class ShardWriter {
         finished = true
         vectors.remove(); ids.remove(); texts.remove()
     }
+}
+
+struct LookupPair {
+    var key: UInt64
+    var row: UInt32
 }
 
 /// The raw layout of an id or text block: a u32 count n, n + 1 u32 end offsets into the data
