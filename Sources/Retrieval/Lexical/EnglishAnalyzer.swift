@@ -27,9 +27,12 @@ public struct EnglishAnalyzer: Sendable {
         self.stopWords = stopWords
         self.stem = stem
         stopUnits = Set(stopWords.map { Array($0.utf16) })
+        maxStopLength = stopUnits.map { $0.count }.max() ?? -1
     }
 
     private let stopUnits: Set<[UInt16]>
+    /// Longer tokens cannot be stopwords: skips hashing most tokens.
+    private let maxStopLength: Int
 
     /// The terms of `text`, in order, repeated as often as they occur.
     public func analyze(_ text: String) -> [String] {
@@ -49,9 +52,56 @@ public struct EnglishAnalyzer: Sendable {
             for i in range { Self.appendUTF16(scalars[i], to: &units) }
             Self.dropPossessive(&units)
             Self.lowercase(&units)
-            if stopUnits.contains(units) { return }
+            if units.count <= maxStopLength && stopUnits.contains(units) { return }
             if stem { stemmer.stem(&units) }
             body(units)
+        }
+    }
+
+    /// Calls `body` with each term of `text` as UTF-8 bytes (the dictionary's key form), in order.
+    /// The buffer is reused between calls: copy it to keep it.
+    public func forEachTermUTF8(_ text: String, _ body: ([UInt8]) -> Void) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        forEachTerm(text) { units in
+            bytes.removeAll(keepingCapacity: true)
+            Self.appendUTF8(units, to: &bytes)
+            body(bytes)
+        }
+    }
+
+    /// UTF-16 to UTF-8; an unpaired surrogate becomes U+FFFD, as Java's encoder does.
+    static func appendUTF8(_ units: [UInt16], to bytes: inout [UInt8]) {
+        var i = 0
+        let n = units.count
+        while i < n {
+            let u = units[i]
+            if u < 0x80 {
+                bytes.append(UInt8(u))
+                i += 1
+                continue
+            }
+            var v = UInt32(u)
+            if u >= 0xD800 && u < 0xDC00, i + 1 < n, units[i + 1] >= 0xDC00, units[i + 1] < 0xE000 {
+                v = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(units[i + 1]) - 0xDC00)
+                i += 2
+            } else {
+                if u >= 0xD800 && u < 0xE000 { v = 0xFFFD }
+                i += 1
+            }
+            if v < 0x800 {
+                bytes.append(UInt8(0xC0 | (v >> 6)))
+                bytes.append(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x10000 {
+                bytes.append(UInt8(0xE0 | (v >> 12)))
+                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                bytes.append(UInt8(0x80 | (v & 0x3F)))
+            } else {
+                bytes.append(UInt8(0xF0 | (v >> 18)))
+                bytes.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                bytes.append(UInt8(0x80 | (v & 0x3F)))
+            }
         }
     }
 

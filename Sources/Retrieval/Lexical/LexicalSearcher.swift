@@ -40,8 +40,7 @@ public struct LexicalQuery: Equatable, Sendable {
         var terms: [[UInt8]] = []
         var counts: [Int] = []
         var position: [[UInt8]: Int] = [:]
-        analyzer.forEachTerm(text) { units in
-            let t = Array(String(decoding: units, as: UTF16.self).utf8)
+        analyzer.forEachTermUTF8(text) { t in
             if let p = position[t] {
                 counts[p] += 1
             } else {

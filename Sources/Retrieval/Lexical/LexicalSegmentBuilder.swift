@@ -14,7 +14,9 @@ public struct LexicalSegmentBuilder {
     private var documentFrequencies: [UInt32] = []
     private var totalTermFrequencies: [UInt64] = []
     private var lengths: [UInt32] = []
-    private var counts: [Int: UInt32] = [:]
+    // Per-document term counts, indexed by term id, and the ids touched by the current document.
+    private var documentCounts: [UInt32] = []
+    private var touched: [Int] = []
 
     /// An empty builder.
     public init() {}
@@ -24,25 +26,44 @@ public struct LexicalSegmentBuilder {
 
     /// Adds the next document given its analyzed terms (in order, repeats included).
     public mutating func addDocument(terms: [[UInt8]]) {
-        let doc = Int32(lengths.count)
-        counts.removeAll(keepingCapacity: true)
-        for t in terms {
-            let id: Int
-            if let existing = termIDs[t] {
-                id = existing
-            } else {
-                id = termBytes.count
-                termIDs[t] = id
-                termBytes.append(t)
-                postings.append(ByteWriter())
-                lastDoc.append(-1)
-                documentFrequencies.append(0)
-                totalTermFrequencies.append(0)
-            }
-            counts[id, default: 0] += 1
+        for t in terms { count(t) }
+        endDocument(length: terms.count)
+    }
+
+    /// Analyzes `text` with `analyzer` and adds it as the next document.
+    public mutating func addDocument(text: String, analyzer: EnglishAnalyzer) {
+        var length = 0
+        analyzer.forEachTermUTF8(text) { term in
+            count(term)
+            length += 1
         }
-        // Dictionary order does not matter: each term's postings only receive this one entry.
-        for (id, tf) in counts {
+        endDocument(length: length)
+    }
+
+    private mutating func count(_ term: [UInt8]) {
+        let id: Int
+        if let existing = termIDs[term] {
+            id = existing
+        } else {
+            id = termBytes.count
+            termIDs[term] = id
+            termBytes.append(term)
+            postings.append(ByteWriter())
+            lastDoc.append(-1)
+            documentFrequencies.append(0)
+            totalTermFrequencies.append(0)
+            documentCounts.append(0)
+        }
+        if documentCounts[id] == 0 { touched.append(id) }
+        documentCounts[id] += 1
+    }
+
+    private mutating func endDocument(length: Int) {
+        let doc = Int32(lengths.count)
+        // Order does not matter: each term's postings receive only this one entry.
+        for id in touched {
+            let tf = documentCounts[id]
+            documentCounts[id] = 0
             let gap = UInt64(doc - lastDoc[id] - 1)
             if tf == 1 {
                 postings[id].varint(gap << 1 | 1)
@@ -54,14 +75,8 @@ public struct LexicalSegmentBuilder {
             documentFrequencies[id] += 1
             totalTermFrequencies[id] += UInt64(tf)
         }
-        lengths.append(UInt32(terms.count))
-    }
-
-    /// Analyzes `text` with `analyzer` and adds it as the next document.
-    public mutating func addDocument(text: String, analyzer: EnglishAnalyzer) {
-        var terms: [[UInt8]] = []
-        analyzer.forEachTerm(text) { terms.append(Array(String(decoding: $0, as: UTF16.self).utf8)) }
-        addDocument(terms: terms)
+        touched.removeAll(keepingCapacity: true)
+        lengths.append(UInt32(length))
     }
 
     /// The finished segment, with term blocks of about `blockBytes` postings bytes (a term whose

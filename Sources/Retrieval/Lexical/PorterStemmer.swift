@@ -26,7 +26,7 @@ public struct PorterStemmer {
     /// Stems `word` in place.
     public mutating func stem(_ word: inout [UInt16]) {
         guard word.count > 2 else { return }
-        b = word
+        swap(&b, &word)  // work in the caller's buffer; hand it back trimmed
         k = b.count - 1
         j = 0
         step1()
@@ -35,7 +35,8 @@ public struct PorterStemmer {
         step4()
         step5()
         step6()
-        word = Array(b[0...k])
+        b.removeSubrange((k + 1)...)
+        swap(&b, &word)
     }
 
     // Letters as UTF-16 code units.

@@ -60,9 +60,15 @@ public enum StandardTokenizer {
 
     struct Scanner {
         let s: [UInt32]
+        /// The BMP table, held here so the hot loop does not go through the global's accessor.
+        let bmp: [UInt16] = LexicalCharTable.bmp
+
+        init(s: [UInt32]) { self.s = s }
 
         @inline(__always) func info(_ i: Int) -> LexicalCharInfo {
-            i < s.count ? LexicalCharTable.info(s[i]) : LexicalCharInfo(raw: 0)
+            guard i < s.count else { return LexicalCharInfo(raw: 0) }
+            let v = s[i]
+            return LexicalCharInfo(raw: v < 0x10000 ? bmp[Int(v)] : LexicalCharTable.lookupAstral(v))
         }
         @inline(__always) func wb(_ i: Int) -> WordBreakClass { info(i).wordBreak }
 

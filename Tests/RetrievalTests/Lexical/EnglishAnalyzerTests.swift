@@ -37,6 +37,14 @@ final class EnglishAnalyzerTests: XCTestCase {
         check("caresses ponies ties meetings", ["caress", "poni", "ti", "meet"])
     }
 
+    func testUTF8TermsEqualStringTerms() {
+        let text = "Ünïcödé 日本語 😀 tumours ΑΒΓ 𩬅 e\u{301}tat Straße's 3.5"
+        var utf8: [[UInt8]] = []
+        analyzer.forEachTermUTF8(text) { utf8.append($0) }
+        XCTAssertEqual(utf8, analyzer.analyze(text).map { Array($0.utf8) })
+        XCTAssertEqual(utf8.count, 11)
+    }
+
     func testKeepStopwordsAndNoStemming() {
         let plain = EnglishAnalyzer(stopWords: [], stem: false)
         XCTAssertEqual(plain.analyze("The books of Steven's"), ["the", "books", "of", "steven"])
