@@ -251,6 +251,8 @@ public enum StandardTokenizer {
             while end < s.count, s[end] == 0x200D, let next = matchEmojiElement(end + 1) {
                 end = next
             }
+            // A ZWJ that joins nothing is absorbed like any Extend character.
+            while end < s.count, s[end] == 0x200D { end = skipEmojiExt(end + 1) }
             return end
         }
     }
