@@ -104,6 +104,7 @@ final class StandardTokenizerTests: XCTestCase {
         check("x\u{00A0}y\u{2009}z", ["x", "y", "z"])  // no-break and thin spaces separate
         check("© 2012 Elsevier", ["©", "2012", "Elsevier"])  // © is Extended_Pictographic: an emoji token
         check("naïve café", ["naïve", "café"])
+        check("mail a@b.com or http://x.org/p?q=1", ["mail", "a", "b.com", "or", "http", "x.org", "p", "q", "1"])  // no email/URL rules
         check("ﬁbrosis", ["ﬁbrosis"])
     }
 
