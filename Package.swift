@@ -48,7 +48,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardStoreTests", dependencies: ["ShardStore", "Formats"]),
         .testTarget(name: "IndexingTests", dependencies: ["Indexing", "ShardStore", "Inference", "Formats"]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "ShardStore", "Inference", "Formats"],
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "ShardStore", "Inference", "Formats", "Evaluation"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "RerankingTests", dependencies: ["Reranking", "Inference", "Formats"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Formats"],
