@@ -1,0 +1,251 @@
+import Evaluation
+import Foundation
+import Formats
+import Indexing
+import ShardStore
+
+/// The steps of a job, in pipeline order.
+public enum JobStep: String, CaseIterable, Sendable {
+    case build, search, rerank, eval, report
+}
+
+/// How `indexer run` was asked to run a job.
+public struct JobRunOptions: Sendable {
+    /// Run only this step (its inputs must exist).
+    public var only: JobStep?
+    /// Run steps even when their inputs did not change.
+    public var force = false
+    /// No progress output.
+    public var quiet = false
+    public init(only: JobStep? = nil, force: Bool = false, quiet: Bool = false) {
+        self.only = only
+        self.force = force
+        self.quiet = quiet
+    }
+}
+
+/// What a job run did.
+public struct JobOutcome: Sendable {
+    /// Each step and whether it ran ("ran"), was skipped ("skipped"), or does not apply.
+    public var steps: [(step: JobStep, status: String, seconds: Double)] = []
+    /// The final run's figures, metric name → value.
+    public var figures: [String: Double] = [:]
+    /// One line per gate that failed, naming the metric, the figure and the bound.
+    public var gateFailures: [String] = []
+    /// The final run (reranked if the job reranks, else the candidates).
+    public var finalRun: String = ""
+}
+
+/// Runs a job file's pipeline, skipping every step whose inputs did not change.
+public final class JobRunner {
+    let spec: JobSpec
+    let options: JobRunOptions
+    let stateDir: String
+    let log: RunLog
+    let hashes: FileFingerprints
+
+    /// Where each step writes, under the job's output folder.
+    public struct Paths: Sendable {
+        public var candidates: String
+        public var reranked: String
+        public var timings: String
+        public var metrics: String
+        public var reportDir: String
+    }
+    public let paths: Paths
+
+    public init(spec: JobSpec, options: JobRunOptions = JobRunOptions()) throws {
+        self.spec = spec
+        self.options = options
+        stateDir = spec.output + "/.state"
+        do {
+            try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
+        } catch {
+            throw IndexerError(.io, "cannot create the output folder", path: spec.output, cause: error.localizedDescription)
+        }
+        log = RunLog(path: spec.output + "/run-log.jsonl", runID: UUID().uuidString.lowercased())
+        hashes = FileFingerprints(cachePath: stateDir + "/file-hashes.json")
+        paths = Paths(candidates: spec.output + "/candidates.run",
+                      reranked: spec.output + "/reranked.run",
+                      timings: spec.output + "/rerank-timings.jsonl",
+                      metrics: spec.output + "/metrics.json",
+                      reportDir: spec.output + "/report")
+    }
+
+    /// Runs the pipeline (or the one step asked for) and checks the gates.
+    public func run() throws -> JobOutcome {
+        var outcome = JobOutcome()
+        log.append(["event": "start", "job": spec.path, "only": options.only?.rawValue ?? "all", "force": options.force])
+        defer { try? hashes.save() }
+        for step in JobStep.allCases {
+            if let only = options.only, only != step { continue }
+            guard let plan = try plan(step) else {
+                outcome.steps.append((step, "not in this job", 0))
+                continue
+            }
+            let (status, secs) = try execute(plan)
+            outcome.steps.append((step, status, secs))
+        }
+        outcome.finalRun = spec.rerank != nil ? paths.reranked : paths.candidates
+        if spec.qrels != nil, FileManager.default.fileExists(atPath: paths.metrics) {
+            outcome.figures = try readFigures()
+            outcome.gateFailures = Gates.check(spec.gates, figures: outcome.figures, run: outcome.finalRun)
+        }
+        log.append(["event": "end", "figures": outcome.figures, "gate_failures": outcome.gateFailures])
+        return outcome
+    }
+
+    // MARK: - Steps
+
+    /// One step: its inputs and settings (the fingerprint), its outputs, and how to run it.
+    struct Plan {
+        var step: JobStep
+        var inputs: [String]
+        var settings: [String: String]
+        /// The outputs to record once the step has run.
+        var outputs: () throws -> [String]
+        var run: () throws -> [String: Any]
+    }
+
+    func plan(_ step: JobStep) throws -> Plan? {
+        switch step {
+        case .build: return buildPlan()
+        case .search: return try searchPlan()
+        case .rerank: return try rerankPlan()
+        case .eval: return spec.qrels == nil ? nil : evalPlan()
+        case .report: return spec.qrels == nil || spec.rerank == nil ? nil : reportPlan()
+        }
+    }
+
+    func buildPlan() -> Plan {
+        let ix = spec.index
+        let modelFiles = JobRunner.modelFiles(ix.model)
+        return Plan(step: .build, inputs: [spec.corpus] + modelFiles,
+                    settings: ["shards": "\(ix.shards)", "vectors": ix.vectors, "codec": ix.codec,
+                               "level": ix.level.map(String.init) ?? "default", "lexical": "\(ix.lexical)"],
+                    outputs: { try JobRunner.indexFiles(ix.directory) },
+                    run: { [spec, options] in
+                        var o = BuildOptions(corpusPath: spec.corpus, outDirectory: ix.directory, shardCount: ix.shards)
+                        o.modelDirectory = ix.model
+                        o.encoding = try JobRunner.encoding(ix.vectors)
+                        o.codec = ix.codec == "lz4" ? .lz4 : .zstd
+                        if let l = ix.level { o.level = l }
+                        o.batchSize = ix.batchSize
+                        o.threads = spec.threads
+                        o.quiet = options.quiet
+                        try JobRunner.applyLexical(&o, ix.lexical)
+                        // The job builds every shard on this machine, whatever the environment says.
+                        var env = ProcessInfo.processInfo.environment
+                        env["JOB_COMPLETION_INDEX"] = nil
+                        env["SLURM_ARRAY_TASK_ID"] = nil
+                        let s = try IndexBuild.run(o, environment: env)
+                        return ["documents": s.documents, "built": s.built, "skipped": s.skipped]
+                    })
+    }
+
+    func evalPlan() -> Plan {
+        let runs = spec.rerank != nil ? [paths.candidates, paths.reranked] : [paths.candidates]
+        return Plan(step: .eval, inputs: [spec.qrels!] + runs, settings: ["metrics": spec.metrics.joined(separator: ",")],
+                    outputs: { [paths] in [paths.metrics] },
+                    run: { [spec, paths] in
+                        let qrels = try Qrels.read(path: spec.qrels!)
+                        let metrics = try spec.metrics.map { try Metric(parsing: $0) }
+                        var perRun: [String: Any] = [:]
+                        for r in runs {
+                            let e = Evaluator.evaluate(run: try TrecRun.read(path: r), qrels: qrels, metrics: metrics)
+                            var m: [String: Double] = [:]
+                            for (metric, v) in zip(metrics, e.means) { m[metric.name] = v }
+                            perRun[URL(fileURLWithPath: r).lastPathComponent] = m
+                        }
+                        let data = try JSONSerialization.data(withJSONObject: ["v": 1, "runs": perRun], options: [.sortedKeys, .prettyPrinted])
+                        try AtomicFile.write(data, to: paths.metrics)
+                        return perRun
+                    })
+    }
+
+    func reportPlan() -> Plan {
+        Plan(step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings],
+             settings: ["k": "\(spec.reportK)"],
+             outputs: { [paths] in ["report.md", "report.json"].map { paths.reportDir + "/" + $0 } },
+             run: { [spec, paths] in
+                 var req = ReportRequest(qrelsPath: spec.qrels!, firstStagePath: paths.candidates,
+                                         rerankedPaths: [paths.reranked], timingsPaths: [paths.timings],
+                                         outDir: paths.reportDir)
+                 req.k = spec.reportK
+                 let verdict = try DecisionReport.run(req)
+                 return ["verdict": verdict.split(separator: "\n").first.map(String.init) ?? ""]
+             })
+    }
+
+    // MARK: - Execution
+
+    func execute(_ plan: Plan) throws -> (String, Double) {
+        let name = plan.step.rawValue
+        var inputHashes: [String: String] = [:]
+        for p in plan.inputs {
+            guard FileManager.default.fileExists(atPath: p) else {
+                throw IndexerError(.badInput, "step \(name): input is missing", path: p)
+            }
+            inputHashes[p] = try hashes.sha256(of: p)
+        }
+        let settings = plan.settings.keys.sorted().map { "\($0)=\(plan.settings[$0]!)" }.joined(separator: ";")
+        let fingerprint = StepRecord.fingerprint(step: name, settings: settings, inputs: inputHashes)
+        let recordPath = stateDir + "/\(name).json"
+        if !options.force, let rec = StepRecord.load(recordPath), rec.fingerprint == fingerprint, rec.outputsIntact(deep: false) {
+            if !options.quiet { Console.info("\(name): up to date, skipped") }
+            log.append(["event": "step", "step": name, "status": "skipped", "fingerprint": fingerprint])
+            return ("skipped", 0)
+        }
+        if !options.quiet { Console.info("\(name): running") }
+        let started = Date()
+        let figures: [String: Any]
+        do {
+            figures = try plan.run()
+        } catch {
+            log.append(["event": "step", "step": name, "status": "failed", "fingerprint": fingerprint,
+                        "error": "\(error)", "seconds": Date().timeIntervalSince(started)])
+            throw error
+        }
+        let secs = Date().timeIntervalSince(started)
+        var outputs: [String: StepRecord.Output] = [:]
+        for p in try plan.outputs() {
+            let size = ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? NSNumber)?.int64Value ?? -1
+            outputs[p] = StepRecord.Output(size: size, sha256: try FileFingerprints.hashFile(p))
+        }
+        let rec = StepRecord(step: name, fingerprint: fingerprint, inputs: inputHashes, settings: settings,
+                             outputs: outputs, finished: ISO8601DateFormatter().string(from: Date()))
+        try rec.save(recordPath)
+        log.append(["event": "step", "step": name, "status": "ran", "fingerprint": fingerprint, "seconds": secs,
+                    "inputs": inputHashes, "outputs": outputs.mapValues { $0.sha256 }, "figures": figures])
+        return ("ran", secs)
+    }
+
+    func readFigures() throws -> [String: Double] {
+        guard let data = FileManager.default.contents(atPath: paths.metrics),
+              let o = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let runs = o["runs"] as? [String: Any] else {
+            throw IndexerError(.corrupt, "unreadable metrics file", path: paths.metrics)
+        }
+        let final = URL(fileURLWithPath: spec.rerank != nil ? paths.reranked : paths.candidates).lastPathComponent
+        return (runs[final] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.doubleValue }
+    }
+
+    // MARK: - Helpers
+
+    /// The files of a model folder that decide its output (weights, config, tokenizer, pooling).
+    static func modelFiles(_ dir: String) -> [String] {
+        ["model.safetensors", "config.json", "tokenizer.json", "vocab.txt", "sentence_bert_config.json",
+         "1_Pooling/config.json"].map { dir + "/" + $0 }.filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The manifest and every shard file of an index folder.
+    static func indexFiles(_ dir: String) throws -> [String] {
+        let manifest = try Manifest.load(directory: dir)
+        return [dir + "/manifest.json"] + manifest.shards.map { dir + "/" + $0.file }
+    }
+
+    static func encoding(_ name: String) throws -> VectorEncoding {
+        guard let e = VectorEncoding(name: name) else { throw IndexerError(.badInput, "unknown vector encoding '\(name)'") }
+        return e
+    }
+}

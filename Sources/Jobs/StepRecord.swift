@@ -1,0 +1,54 @@
+import Foundation
+import Formats
+
+/// What a finished step was made from and what it made, kept in `OUTPUT/.state/STEP.json`.
+///
+/// A step is skipped when its fingerprint (inputs' contents + settings + tool version) equals
+/// the recorded one and every recorded output still has its recorded size and hash.
+struct StepRecord: Codable, Equatable {
+    static let version = 1
+    var version: Int = StepRecord.version
+    var step: String
+    /// SHA-256 over the step name, its settings and its inputs' hashes.
+    var fingerprint: String
+    /// Input path → SHA-256.
+    var inputs: [String: String]
+    /// The settings as canonical text.
+    var settings: String
+    /// Output path → (size, SHA-256).
+    var outputs: [String: Output]
+    var finished: String
+
+    struct Output: Codable, Equatable {
+        var size: Int64
+        var sha256: String
+    }
+
+    static func fingerprint(step: String, settings: String, inputs: [String: String]) -> String {
+        var h = SHA256()
+        h.update("indexer-step-v\(version)\n\(step)\n\(settings)\n")
+        for key in inputs.keys.sorted() { h.update("\(key)=\(inputs[key]!)\n") }
+        return h.hexDigest()
+    }
+
+    static func load(_ path: String) -> StepRecord? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(StepRecord.self, from: data)
+    }
+
+    func save(_ path: String) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try AtomicFile.write(try enc.encode(self), to: path)
+    }
+
+    /// Whether every output is still there with its recorded size (and, when `deep`, hash).
+    func outputsIntact(deep: Bool) -> Bool {
+        for (path, o) in outputs {
+            guard let attrs = try? FileManager.default.attributesOfItem(atPath: path),
+                  (attrs[.size] as? NSNumber)?.int64Value == o.size else { return false }
+            if deep, (try? FileFingerprints.hashFile(path)) != o.sha256 { return false }
+        }
+        return true
+    }
+}

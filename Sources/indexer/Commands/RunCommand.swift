@@ -1,0 +1,67 @@
+import Formats
+import Foundation
+import Jobs
+
+/// `indexer run`: a job file's whole pipeline, each step skipped when its inputs did not change.
+struct RunCommand: Command {
+    static let name = "run"
+    static let summary = "run a job file's pipeline: build, search, rerank, eval, report"
+    static let usage = """
+    usage: indexer run JOB.json [--only build|search|rerank|eval|report] [--force]
+                       [--set KEY=VALUE]... [--quiet]
+
+    Runs build -> search -> rerank -> eval -> report as the job file describes (docs/JOBS.md).
+    Each step records what it was made from (input hashes, settings, model) in
+    OUTPUT/.state/; a step whose inputs did not change is skipped, so a cron run after a crash
+    or with nothing new does only what is missing. Every step is logged to OUTPUT/run-log.jsonl.
+
+    options:
+      --only STEP        run this step alone (its inputs must exist)
+      --force            run steps even when nothing changed
+      --set KEY=VALUE    override a job key (dotted, e.g. --set rerank.depth=50,
+                         --set corpus=/data/scifact/corpus.jsonl; paths relative to here)
+      --quiet            no progress on standard error
+
+    exit codes: 0 success, 1 a step failed, 2 bad job file or arguments,
+                3 a quality gate failed (the message names the metric, the figure and the bound)
+    """
+
+    let jobPath: String
+    let overrides: [String]
+    let options: JobRunOptions
+
+    init(arguments: [String]) throws {
+        let a = try Arguments(arguments, options: ["--only", "--set"], flags: ["--force", "--quiet"])
+        guard a.positionals.count == 1 else { throw IndexerError(.usage, "give exactly one JOB file") }
+        jobPath = a.positionals[0]
+        overrides = a.strings("--set")
+        var o = JobRunOptions(force: a.flag("--force"), quiet: a.flag("--quiet"))
+        if let s = a.string("--only") {
+            guard let step = JobStep(rawValue: s) else {
+                throw IndexerError(.usage, "--only takes one of \(JobStep.allCases.map(\.rawValue).joined(separator: "|")), not '\(s)'")
+            }
+            o.only = step
+        }
+        options = o
+    }
+
+    func run() throws -> Int32 {
+        let spec = try JobSpec.load(path: jobPath, overrides: overrides)
+        let outcome = try JobRunner(spec: spec, options: options).run()
+        var out = "job \(spec.name):\n"
+        for s in outcome.steps {
+            let t = s.status == "ran" ? String(format: " (%.1f s)", s.seconds) : ""
+            out += "  \(s.step.rawValue): \(s.status)\(t)\n"
+        }
+        if outcome.steps.allSatisfy({ $0.status != "ran" }) { out += "nothing to do: every step is up to date\n" }
+        for key in outcome.figures.keys.sorted() {
+            out += String(format: "  %@ = %.4f\n", key, outcome.figures[key]!)
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+        if !outcome.gateFailures.isEmpty {
+            for f in outcome.gateFailures { Console.error(f) }
+            return IndexerError.Kind.gateFailed.exitCode
+        }
+        return 0
+    }
+}
