@@ -132,6 +132,9 @@ final class BM25Tests: XCTestCase {
             XCTAssertEqual(a.map { $0.score.bitPattern }, b.map { $0.score.bitPattern }, q)
         }
         XCTAssertEqual(try one.search(queries: queries, topK: 10), try four.search(queries: queries, topK: 10))
+        // Any thread count gives the same results.
+        XCTAssertEqual(try four.search(queries: queries + queries, topK: 50, threads: 3),
+                       try four.search(queries: queries + queries, topK: 50, threads: 1))
     }
 
     func testQueryTermsCountOncePerDistinctTermWithBoost() {
