@@ -22,7 +22,10 @@ let package = Package(
         // BERT WordPiece tokenizer, exactly as tokenizer.json defines it.
         .target(name: "Tokenization", dependencies: ["Formats"]),
         // safetensors, tensor kernels over BLAS, the BERT encoder, bi- and cross-encoders.
-        .target(name: "Inference", dependencies: ["CBLAS", "Tokenization", "Formats"]),
+        .target(name: "Inference", dependencies: ["CBLAS", "Tokenization", "Formats"],
+                // The vector kernels are ~100× slower unoptimised: optimise them in debug too,
+                // so the golden tests stay fast.
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Shard file format, block codecs, vector encodings, manifest, writer, reader.
         .target(name: "ShardStore", dependencies: ["CZstd", "CLZ4", "Formats"]),
         // Top-N fan-out and merge, fusion, BM25.

@@ -1,0 +1,91 @@
+import CBLAS
+import Foundation
+import Formats
+
+/// Runs one BERT forward pass per sequence on a fixed number of threads, each with its own
+/// scratch workspace, with OpenBLAS kept single-threaded.
+///
+/// The thread count changes only which thread computes a sequence, never how: a result is
+/// bitwise the same for any thread count or batch. OpenBLAS's own threads are switched off
+/// (process-wide) because they would split one product across cores in a way that depends
+/// on its size; parallelism over sequences also scales better for 100-300-token texts.
+final class EncoderPool: @unchecked Sendable {
+    let encoder: BertEncoder
+    let threads: Int
+    let maxTokens: Int
+    private var idle: [BertEncoder.Workspace] = []
+    private let lock = NSLock()
+
+    init(encoder: BertEncoder, threads: Int?, maxTokens: Int) throws {
+        if let threads, threads < 1 { throw IndexerError(.usage, "thread count must be at least 1, not \(threads)") }
+        self.encoder = encoder
+        self.threads = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        self.maxTokens = maxTokens
+        openblas_set_num_threads(1)
+    }
+
+    private func takeWorkspace() -> BertEncoder.Workspace {
+        lock.lock()
+        defer { lock.unlock() }
+        return idle.popLast() ?? BertEncoder.Workspace(config: encoder.config, maxTokens: maxTokens)
+    }
+
+    private func give(_ ws: BertEncoder.Workspace) {
+        lock.lock()
+        idle.append(ws)
+        lock.unlock()
+    }
+
+    /// Calls `body(item, workspace)` for every item of `order` (each exactly once), spread
+    /// over the threads; items are claimed in `order`, so put the longest first for balance.
+    /// The first error thrown stops the remaining work and is rethrown.
+    func forEach(_ order: [Int], _ body: (Int, BertEncoder.Workspace) throws -> Void) throws {
+        if order.isEmpty { return }
+        let workers = min(threads, order.count)
+        var next = 0
+        var failure: Error?
+        let claim = NSLock()
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let ws = takeWorkspace()
+                defer { give(ws) }
+                while true {
+                    claim.lock()
+                    if failure != nil || next >= order.count { claim.unlock(); return }
+                    let item = order[next]
+                    next += 1
+                    claim.unlock()
+                    do {
+                        try body(item, ws)
+                    } catch {
+                        claim.lock()
+                        if failure == nil { failure = error }
+                        claim.unlock()
+                        return
+                    }
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Checks a tokenised sequence against the model before it reaches the kernels.
+    func validate(_ t: TokenizedTextView, modelPath: String) throws {
+        let vocab = Int32(encoder.config.vocabSize), types = Int32(encoder.config.typeVocabSize)
+        guard t.ids.count <= maxTokens else {
+            throw IndexerError(.internal, "tokenizer returned \(t.ids.count) tokens, more than the maximum \(maxTokens)")
+        }
+        for id in t.ids where id < 0 || id >= vocab {
+            throw IndexerError(.model, "token id \(id) is outside the model's vocabulary of \(vocab): tokenizer and weights do not match", path: modelPath)
+        }
+        for ty in t.typeIds where ty < 0 || ty >= types {
+            throw IndexerError(.model, "token type \(ty) is outside the model's \(types) token types", path: modelPath)
+        }
+    }
+}
+
+/// Ids and type ids of one sequence, whatever produced them.
+struct TokenizedTextView {
+    var ids: [Int32]
+    var typeIds: [Int32]
+}
