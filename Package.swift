@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "IndexingTests", dependencies: ["Indexing", "ShardStore", "Inference", "Formats"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "ShardStore", "Inference", "Formats", "Evaluation"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "RerankingTests", dependencies: ["Reranking", "Inference", "Formats"]),
+        .testTarget(name: "RerankingTests", dependencies: ["Reranking", "Inference", "ShardStore", "Formats"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Formats"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),

@@ -7,6 +7,7 @@ let commands: [any Command.Type] = [
     EvalCommand.self,
     ReportCommand.self,
     TokenizeCommand.self,
+    RerankCommand.self,
     RunCommand.self,
 ]
 

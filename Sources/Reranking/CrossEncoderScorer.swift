@@ -1,0 +1,35 @@
+import Foundation
+import Formats
+import Inference
+import Tokenization
+
+/// A ``PairScorer`` over a Hugging Face cross-encoder folder (``Inference/CrossEncoder``).
+///
+/// Tokenisation uses the folder's own tokenizer with the same truncation as the encoder
+/// (``Tokenization/BertTokenizer/encodePair(_:_:maxLength:)``), so a pair is tokenised once:
+/// the token counts in the timings are exactly what the model read.
+public final class CrossEncoderScorer: PairScorer, @unchecked Sendable {
+    /// The loaded model.
+    public let model: CrossEncoder
+    private let tokenizer: BertTokenizer
+
+    /// Loads `modelDirectory` with `maxLength` word pieces per pair on `threads` threads.
+    public init(modelDirectory: String, maxLength: Int = 512, threads: Int? = nil) throws {
+        model = try CrossEncoder(modelDirectory: modelDirectory, maxLength: maxLength, threads: threads)
+        tokenizer = try BertTokenizer(modelDirectory: modelDirectory)
+    }
+
+    /// The model's fingerprint (weights, config, tokenizer, maximum length).
+    public var fingerprint: String { model.fingerprint }
+
+    /// `[CLS] query [SEP] document [SEP]`, the document truncated first.
+    public func encode(query: String, document: String) -> EncodedPair {
+        let t = tokenizer.encodePair(query, document, maxLength: model.maxLength)
+        return EncodedPair(ids: t.ids, typeIds: t.typeIds)
+    }
+
+    /// Raw logits, one a pair.
+    public func score(_ batch: [EncodedPair]) throws -> [Float] {
+        try model.score(tokenIds: batch.map(\.ids), typeIds: batch.map(\.typeIds))
+    }
+}

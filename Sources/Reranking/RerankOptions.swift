@@ -1,0 +1,59 @@
+import Foundation
+import Formats
+
+/// Everything `indexer rerank` needs, validated by the command.
+public struct RerankOptions: Sendable {
+    /// The first-stage run (TREC format, any tool).
+    public var candidatesPath: String
+    /// The query file (BEIR JSON lines or TSV).
+    public var queriesPath: String
+    /// An index folder or a corpus file holding the documents' text.
+    public var docsPath: String
+    /// A model folder, `hf:ORG/NAME[@REV]`, or nil for the committed default reranker.
+    public var model: String?
+    /// Candidates scored per query (the first `depth` by first-stage order).
+    public var depth: Int
+    /// What happens below the depth.
+    public var tail: TailPolicy = .keep
+    /// Pairs per scorer call.
+    public var batchSize: Int = 32
+    /// Word pieces per pair, special tokens included.
+    public var maxLength: Int = 512
+    /// Where to write per-query timings (JSON lines), if anywhere.
+    public var timingsPath: String?
+    /// The run tag (sixth column).
+    public var tag: String = "rerank"
+    /// The output run.
+    public var outPath: String
+    /// Worker threads (nil: every core).
+    public var threads: Int?
+    /// Print progress on stderr.
+    public var progress: Bool = true
+
+    /// Options with the required values; the rest take their defaults.
+    public init(candidatesPath: String, queriesPath: String, docsPath: String, depth: Int, outPath: String) {
+        self.candidatesPath = candidatesPath
+        self.queriesPath = queriesPath
+        self.docsPath = docsPath
+        self.depth = depth
+        self.outPath = outPath
+    }
+}
+
+/// What a rerank job did.
+public struct RerankSummary: Sendable {
+    /// Queries written.
+    public var queries: Int
+    /// Pairs scored.
+    public var pairs: Int
+    /// Word pieces scored.
+    public var tokens: Int
+    /// Lines written.
+    public var lines: Int
+    /// Seconds spent tokenising and scoring.
+    public var scoringSeconds: Double
+    /// The model folder used and its fingerprint.
+    public var modelDirectory: String
+    /// The scorer's fingerprint.
+    public var modelFingerprint: String
+}

@@ -1,1 +1,0 @@
-// Reranking module.
