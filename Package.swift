@@ -8,7 +8,7 @@ let package = Package(
     products: [
         .executable(name: "indexer", targets: ["indexer"]),
         .library(name: "IndexerKit", targets: ["Formats", "Tokenization", "Inference", "ShardStore",
-                                                "Retrieval", "Reranking", "Evaluation", "Jobs", "Indexing"]),
+                                                "Lexical", "Retrieval", "Reranking", "Evaluation", "Jobs", "Indexing"]),
     ],
     targets: [
         // System libraries from Debian (scripts/setup installs them).
@@ -28,10 +28,12 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Shard file format, block codecs, vector encodings, manifest, writer, reader.
         .target(name: "ShardStore", dependencies: ["CZstd", "CLZ4", "Formats"]),
+        // English analysis, the per-shard inverted index (shard sections), BM25 with global statistics.
+        .target(name: "Lexical", dependencies: ["ShardStore", "Formats"]),
         // Top-N fan-out and merge, fusion, BM25.
-        .target(name: "Retrieval", dependencies: ["ShardStore", "Inference", "Formats", "CBLAS"]),
+        .target(name: "Retrieval", dependencies: ["ShardStore", "Lexical", "Inference", "Formats", "CBLAS"]),
         // The index build driver: corpus -> embeddings -> shards, sharding rule, resume.
-        .target(name: "Indexing", dependencies: ["ShardStore", "Inference", "Formats"]),
+        .target(name: "Indexing", dependencies: ["ShardStore", "Lexical", "Inference", "Formats"]),
         // Bounded per-query cross-encoder reranking.
         .target(name: "Reranking", dependencies: ["ShardStore", "Inference", "Formats"]),
         // trec_eval-exact metrics and the decision report.
@@ -40,7 +42,7 @@ let package = Package(
         .target(name: "Jobs", dependencies: ["Formats", "ShardStore", "Indexing", "Retrieval", "Reranking", "Evaluation"]),
         // The command layer: parse, validate, call one library entry point, map errors to exits.
         .executableTarget(name: "indexer", dependencies: [
-            "Formats", "Tokenization", "Inference", "ShardStore", "Retrieval", "Reranking",
+            "Formats", "Tokenization", "Inference", "ShardStore", "Lexical", "Retrieval", "Reranking",
             "Evaluation", "Jobs", "Indexing",
         ]),
 
@@ -50,9 +52,10 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Tokenization", "Formats"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardStoreTests", dependencies: ["ShardStore", "Formats"]),
-        .testTarget(name: "IndexingTests", dependencies: ["Indexing", "ShardStore", "Inference", "Formats"]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "ShardStore", "Inference", "Formats", "Evaluation"],
+        .testTarget(name: "IndexingTests", dependencies: ["Indexing", "Lexical", "ShardStore", "Inference", "Formats"]),
+        .testTarget(name: "LexicalTests", dependencies: ["Lexical", "ShardStore", "Formats", "Evaluation"],
                     resources: [.copy("Golden")]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Lexical", "ShardStore", "Inference", "Formats", "Evaluation"]),
         .testTarget(name: "RerankingTests", dependencies: ["Reranking", "Inference", "ShardStore", "Formats"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Formats"],
                     resources: [.copy("Golden")]),

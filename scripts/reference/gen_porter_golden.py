@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate Tests/RetrievalTests/Golden/porter_vocabulary.tsv.gz: word<TAB>stem lines.
+"""Regenerate Tests/LexicalTests/Golden/porter_vocabulary.tsv.gz: word<TAB>stem lines.
 
 Reference: NLTK's PorterStemmer in MARTIN_EXTENSIONS mode, which NLTK documents (and tests
 against Porter's published voc.txt/output.txt) as Martin Porter's own reference implementation,
@@ -21,7 +21,7 @@ from nltk.stem.porter import PorterStemmer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "..", "shared", "data")
-OUT = os.path.join(ROOT, "Tests", "RetrievalTests", "Golden", "porter_vocabulary.tsv.gz")
+OUT = os.path.join(ROOT, "Tests", "LexicalTests", "Golden", "porter_vocabulary.tsv.gz")
 
 words = set()
 for collection in ("scifact", "nfcorpus", "cranfield"):

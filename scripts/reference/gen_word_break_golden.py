@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate Tests/RetrievalTests/Golden/word_break_tokens.tsv.gz from Unicode's WordBreakTest.txt.
+"""Regenerate Tests/LexicalTests/Golden/word_break_tokens.tsv.gz from Unicode's WordBreakTest.txt.
 
 Reference: the UAX#29 conformance file (Unicode 15.0, Debian package `unicode-data`, file
 /usr/share/unicode/auxiliary/WordBreakTest.txt). Like Lucene's generateJavaUnicodeWordBreakTest.pl,
@@ -18,7 +18,7 @@ import os
 
 UCD = "/usr/share/unicode"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, "Tests", "RetrievalTests", "Golden", "word_break_tokens.tsv.gz")
+OUT = os.path.join(ROOT, "Tests", "LexicalTests", "Golden", "word_break_tokens.tsv.gz")
 
 
 def load(path, wanted):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate Sources/Retrieval/Lexical/WordBreakTable.swift from the Unicode Character Database.
+"""Generate Sources/Lexical/WordBreakTable.swift from the Unicode Character Database.
 
 Needs only Python 3 and the Debian package `unicode-data` (apt-get install unicode-data), which
 ships the UCD text files under /usr/share/unicode (Unicode 15.0.0 on Debian 13). No network.
@@ -9,7 +9,7 @@ The table maps every code point to the few properties Lucene's StandardTokenizer
 Line_Break=Complex_Context (SA), and the emoji properties (Extended_Pictographic, Emoji,
 Emoji_Modifier, Emoji_Modifier_Base). Run from the package root:
 
-    python3 scripts/reference/gen_word_break_table.py > Sources/Retrieval/Lexical/WordBreakTable.swift
+    python3 scripts/reference/gen_word_break_table.py > Sources/Lexical/WordBreakTable.swift
 """
 import re
 import sys

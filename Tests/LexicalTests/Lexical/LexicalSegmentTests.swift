@@ -1,6 +1,6 @@
 import Formats
 import XCTest
-@testable import Retrieval
+@testable import Lexical
 
 /// Deterministic pseudo-random numbers for reproducible random tests (SplitMix64).
 struct SplitMix64: RandomNumberGenerator {

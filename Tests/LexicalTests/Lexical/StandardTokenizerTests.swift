@@ -1,5 +1,5 @@
 import XCTest
-@testable import Retrieval
+@testable import Lexical
 
 /// Expected tokens are Lucene's own, copied from `TestStandardAnalyzer.java` (Lucene 9/10) unless
 /// a comment says they follow from a named UAX#29 / grammar rule.

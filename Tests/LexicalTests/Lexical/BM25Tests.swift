@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Retrieval
+@testable import Lexical
 
 final class BM25Tests: XCTestCase {
     func testSmallFloatNorms() {

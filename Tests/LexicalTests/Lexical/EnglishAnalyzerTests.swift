@@ -1,5 +1,5 @@
 import XCTest
-@testable import Retrieval
+@testable import Lexical
 
 /// Expected terms follow Lucene's `TestEnglishAnalyzer` (books, possessives, stopwords) and
 /// Porter's rules applied by hand to the tokenizer output of each case.

@@ -2,7 +2,7 @@ import Foundation
 import Evaluation
 import Formats
 import XCTest
-@testable import Retrieval
+@testable import Lexical
 
 /// BM25 quality on BEIR test splits against Anserini's published "flat" regression figures
 /// (beir-v1.0.0, BM25 k1=0.9 b=0.4, title + " " + text): SciFact nDCG@10 0.6789, R@100 0.9253;

@@ -1,7 +1,7 @@
 import Foundation
 import Formats
 import XCTest
-@testable import Retrieval
+@testable import Lexical
 
 /// StandardTokenizer against Unicode's UAX#29 conformance strings (WordBreakTest.txt, Unicode 15),
 /// keeping the segments Lucene would emit as tokens (scripts/reference/gen_word_break_golden.py).

@@ -1,6 +1,6 @@
 import XCTest
 import Formats
-@testable import Retrieval
+@testable import Lexical
 
 final class PorterStemmerTests: XCTestCase {
     /// Porter's examples from the 1980 paper / Lucene's PorterStemmer comments.

@@ -2,7 +2,7 @@ import Foundation
 import Formats
 import ShardStore
 import XCTest
-@testable import Retrieval
+@testable import Lexical
 
 /// Throughput and size figures for the README; runs only with LEXICAL_BENCH=1 (use
 /// scripts/bench-lexical, which builds in release). Asserts nothing about timing.
