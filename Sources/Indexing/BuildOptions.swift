@@ -29,6 +29,10 @@ public struct BuildOptions: Sendable {
     public var textBlockBytes: Int = ShardFormat.defaultTextBlockBytes
     /// No progress output.
     public var quiet = false
+    /// Also write a lexical (BM25) index into every shard (`--lexical`): Anserini's English
+    /// analysis of the same text that is embedded. Part of the shard settings, so a resumed
+    /// build with a different choice is refused.
+    public var lexical = false
 
     /// Options with defaults for everything but the corpus, the folder and the shard count.
     public init(corpusPath: String, outDirectory: String, shardCount: Int, shardID: Int? = nil) {

@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import Lexical
 import ShardStore
 #if canImport(Glibc)
 import Glibc
@@ -50,7 +51,21 @@ public final class IndexBuilder {
         ShardSettings(shardIndex: index, shardCount: options.shardCount, dimension: embedder.dimension,
                       encoding: options.encoding, codec: options.codec, level: options.level,
                       vectorRowsPerBlock: options.vectorRowsPerBlock, textBlockBytes: options.textBlockBytes,
-                      modelFingerprint: embedder.fingerprint, buildSettings: "corpus-bytes=\(corpusBytes)")
+                      modelFingerprint: embedder.fingerprint,
+                      buildSettings: "corpus-bytes=\(corpusBytes)" + (options.lexical ? ";\(IndexBuilder.lexicalSetting)" : ""))
+    }
+
+    /// The build-settings token of a lexical index: names the analysis, so an index analysed
+    /// otherwise (a future analyzer version) is never mixed with this one.
+    public static let lexicalSetting = "lexical=english-v1"
+
+    /// Every fault of a shard's lexical index, or none when the shard has none and the build
+    /// does not want one.
+    private func lexicalFaults(_ reader: ShardReader) -> [IndexerError] {
+        guard options.lexical else { return [] }
+        do { return try LexicalShardIndex(reader: reader).verify() } catch let e as IndexerError { return [e] } catch {
+            return [IndexerError(.corrupt, "\(error)", path: reader.path)]
+        }
     }
 
     /// Builds the shards this run is responsible for, then the manifest if every shard exists.
@@ -130,7 +145,7 @@ public final class IndexBuilder {
         guard diff.isEmpty else {
             throw IndexerError(.mismatch, "existing shard was built with other settings (this build vs the file: \(diff.joined(separator: "; "))); use a new --out or delete the index", path: path)
         }
-        if let fault = reader.verify().first {
+        if let fault = (reader.verify() + lexicalFaults(reader)).first {
             throw IndexerError(.corrupt, "existing shard fails verification: \(fault.message); delete it to rebuild it", path: path)
         }
         return true
@@ -239,6 +254,10 @@ public final class IndexBuilder {
         let total = try checkCorpus(targets: Set(targets))
         var writers: [Int: ShardWriter] = [:]
         for i in targets { writers[i] = try ShardWriter(path: shardPath(i), settings: settings(shard: i, corpusBytes: corpusBytes)) }
+        // One in-memory inverted index a shard being built (docs/BUILD.md, "Memory").
+        var lexical = [LexicalSegmentBuilder?](repeating: nil, count: options.lexical ? n : 0)
+        if options.lexical { for i in targets { lexical[i] = LexicalSegmentBuilder() } }
+        let analyzer = EnglishAnalyzer()
         let label = targets.count == n ? "build \(n) shard\(n == 1 ? "" : "s")" : "build shard \(targets.map(String.init).joined(separator: ",")) of \(n)"
         let progress = Progress(label, total: total, unit: "docs", quiet: options.quiet)
         let reader = try CorpusReader(path: options.corpusPath)
@@ -274,16 +293,22 @@ public final class IndexBuilder {
                 batchShards.append(shard)
                 batchIDs.append(doc.id)
                 batchTexts.append(doc.combinedText)
+                // Analysed in corpus order, which is the shard's row order.
+                if options.lexical { lexical[shard]!.addDocument(text: doc.combinedText, analyzer: analyzer) }
                 if batchTexts.count >= options.batchSize { try flushBatch() }
             }
             try flushBatch()
             progress.finish()
             for i in targets.sorted() {
                 let w = writers[i]!
+                if options.lexical, let builder = lexical[i] {
+                    lexical[i] = nil
+                    try builder.finish().write(to: w)
+                }
                 let bytes = try w.finish()
                 // Read back what was just written: a shard is only reported finished once it verifies.
                 let r = try ShardReader(path: w.path)
-                if let fault = r.verify().first { throw fault }
+                if let fault = (r.verify() + lexicalFaults(r)).first { throw fault }
                 info("shard \(i) of \(n): \(w.count) documents, \(bytes) bytes")
             }
         } catch {

@@ -73,10 +73,28 @@ public struct LexicalSearcher: Sendable {
     /// The analyzer applied to query text.
     public let analyzer: EnglishAnalyzer
     private let norms: [[UInt8]]
+    /// Global document frequencies given from outside (the segments are part of a larger
+    /// collection); nil: sum over `segments`.
+    private let globalFrequencies: [[UInt8]: Int]?
+
+    /// A searcher over part of a collection: `segments` are scored with `statistics` and
+    /// `documentFrequencies`, which cover the whole collection (every term a query will use
+    /// must be in the table; a term not in it has frequency 0 and is ignored).
+    public init(segments: [LexicalSegment], documentBases: [Int], statistics: LexicalCollectionStatistics,
+                documentFrequencies: [[UInt8]: Int], parameters: BM25Parameters = BM25Parameters(),
+                analyzer: EnglishAnalyzer = EnglishAnalyzer()) {
+        self.segments = segments
+        self.documentBases = documentBases
+        bm25 = BM25(parameters: parameters, statistics: statistics)
+        self.analyzer = analyzer
+        norms = segments.map { $0.documentLengths.normBytes() }
+        globalFrequencies = documentFrequencies
+    }
 
     /// A searcher over `segments` with global statistics.
     public init(segments: [LexicalSegment], parameters: BM25Parameters = BM25Parameters(),
                 analyzer: EnglishAnalyzer = EnglishAnalyzer()) {
+        globalFrequencies = nil
         self.segments = segments
         var bases: [Int] = []
         var next = 0
@@ -96,7 +114,8 @@ public struct LexicalSearcher: Sendable {
 
     /// Global document frequency of `term`: the sum over segments.
     public func documentFrequency(_ term: [UInt8]) -> Int {
-        segments.reduce(0) { $0 + $1.documentFrequency(term) }
+        if let g = globalFrequencies { return g[term] ?? 0 }
+        return segments.reduce(0) { $0 + $1.documentFrequency(term) }
     }
 
     /// The top `k` hits for query text.
@@ -137,13 +156,28 @@ public struct LexicalSearcher: Sendable {
         public init() {}
     }
 
-    /// The top `k` hits for an analyzed query, reusing `scratch`.
-    public func search(_ query: LexicalQuery, topK k: Int, scratch: inout Scratch) throws -> [LexicalHit] {
-        guard k > 0 else { return [] }
-        let weights = query.terms.indices.map { i -> Float in
+    /// The global term weights (boost × idf; 0 for a term in no document) of `query`.
+    public func weights(_ query: LexicalQuery) -> [Float] {
+        query.terms.indices.map { i -> Float in
             let df = documentFrequency(query.terms[i])
             return df == 0 ? 0 : bm25.weight(documentFrequency: df, boost: Float(query.counts[i]))
         }
+    }
+
+    /// The top `k` hits of segment `segment` (local document ids in `document`), plus every
+    /// further hit that ties with the k-th score, so a caller that breaks ties by another key
+    /// (the document's id string) still gets its exact top k after merging segments.
+    public func segmentCandidates(segment: Int, query: LexicalQuery, weights: [Float], topK k: Int,
+                                  scratch: inout Scratch) throws -> [LexicalHit] {
+        guard k > 0 else { return [] }
+        return try segmentTopK(segment: segment, query: query, weights: weights, k: k, scratch: &scratch,
+                               keepTies: true, base: 0)
+    }
+
+    /// The top `k` hits for an analyzed query, reusing `scratch`.
+    public func search(_ query: LexicalQuery, topK k: Int, scratch: inout Scratch) throws -> [LexicalHit] {
+        guard k > 0 else { return [] }
+        let weights = weights(query)
         var lists: [[LexicalHit]] = []
         for s in segments.indices {
             lists.append(try segmentTopK(segment: s, query: query, weights: weights, k: k, scratch: &scratch))
@@ -153,7 +187,7 @@ public struct LexicalSearcher: Sendable {
 
     /// Top `k` of one segment with precomputed global term weights (0 = term absent everywhere).
     func segmentTopK(segment s: Int, query: LexicalQuery, weights: [Float], k: Int,
-                     scratch: inout Scratch) throws -> [LexicalHit] {
+                     scratch: inout Scratch, keepTies: Bool = false, base: Int? = nil) throws -> [LexicalHit] {
         let segment = segments[s]
         let n = segment.header.documentCount
         if scratch.sums.count < n { scratch.sums = [Double](repeating: 0, count: n) }
@@ -173,14 +207,26 @@ public struct LexicalSearcher: Sendable {
             }
         }
         var heap = TopKHeap(k: k)
-        let base = documentBases[s]
+        let base = base ?? documentBases[s]
         for doc in touched {
             let d = Int(doc)
             heap.insert(LexicalHit(document: base + d, score: Float(scratch.sums[d])))
-            scratch.sums[d] = 0
         }
+        var out: [LexicalHit]
+        if keepTies, heap.items.count == k, let worst = heap.items.first {
+            // Everything scoring at least the k-th score: the heap's hits and their ties.
+            out = []
+            for doc in touched {
+                let score = Float(scratch.sums[Int(doc)])
+                if score >= worst.score { out.append(LexicalHit(document: base + Int(doc), score: score)) }
+            }
+            out.sort(by: LexicalHit.ranksBefore)
+        } else {
+            out = heap.sorted()
+        }
+        for doc in touched { scratch.sums[Int(doc)] = 0 }
         scratch.touched = touched
-        return heap.sorted()
+        return out
     }
 }
 
@@ -199,7 +245,7 @@ private final class ResultSlots: @unchecked Sendable {
 }
 
 /// A minimal mutex over pthreads (Foundation-free).
-private final class NSLockLike: @unchecked Sendable {
+final class NSLockLike: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     init() { pthread_mutex_init(&mutex, nil) }
     deinit { pthread_mutex_destroy(&mutex) }

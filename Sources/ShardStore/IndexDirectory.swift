@@ -15,8 +15,9 @@ public enum IndexDirectory {
 
     /// Checks the manifest, every shard's SHA-256 and size against it, every shard's settings
     /// against it, and every checksum inside every shard. Never throws for a fault in the
-    /// index: faults are collected in the report.
-    public static func verify(_ directory: String) throws -> VerifyReport {
+    /// index: faults are collected in the report. `shardChecks` adds checks of sections this
+    /// module does not interpret (the lexical index), run on every shard whose blocks are sound.
+    public static func verify(_ directory: String, shardChecks: ((ShardReader) -> [IndexerError])? = nil) throws -> VerifyReport {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
             throw IndexerError(.usage, "no such index folder", path: directory)
@@ -59,7 +60,9 @@ public enum IndexDirectory {
             } else {
                 faults.append(IndexerError(.corrupt, "manifest names an unknown encoding or codec", path: mpath))
             }
-            faults.append(contentsOf: reader.verify())
+            let shardFaults = reader.verify()
+            faults.append(contentsOf: shardFaults)
+            if shardFaults.isEmpty, let extra = shardChecks { faults.append(contentsOf: extra(reader)) }
             do {
                 let sha = try Manifest.fileSHA256(path)
                 if sha != entry.sha256 { faults.append(IndexerError(.corrupt, "SHA-256 \(sha) differs from the manifest's \(entry.sha256)", path: path)) }

@@ -46,6 +46,11 @@ public enum SectionKind: UInt32, Sendable, CaseIterable, CustomStringConvertible
     case textBlocks = 5
     case textDirectory = 6
     case idLookup = 7
+    /// Lexical index blocks (optional, `indexer build --lexical`): header, document lengths,
+    /// term index, then term blocks, each compressed with the shard's codec.
+    case lexicalBlocks = 8
+    /// One 32-byte block-directory entry for each lexical block.
+    case lexicalDirectory = 9
 
     /// A short name for reports.
     public var description: String {
@@ -57,6 +62,8 @@ public enum SectionKind: UInt32, Sendable, CaseIterable, CustomStringConvertible
         case .textBlocks: return "texts"
         case .textDirectory: return "text-directory"
         case .idLookup: return "id-lookup"
+        case .lexicalBlocks: return "lexical"
+        case .lexicalDirectory: return "lexical-directory"
         }
     }
 }

@@ -21,13 +21,18 @@ extension ShardReader {
     /// every id to its own row.
     public func verify() -> [IndexerError] {
         var faults: [IndexerError] = []
-        for s in sections where [SectionKind.vectorBlocks, .idBlocks, .textBlocks].contains(SectionKind(rawValue: s.kind)) {
+        for s in sections where [SectionKind.vectorBlocks, .idBlocks, .textBlocks, .lexicalBlocks].contains(SectionKind(rawValue: s.kind)) {
             if sectionChecksum(s) != s.crc {
                 faults.append(IndexerError(.corrupt, "\(SectionKind(rawValue: s.kind)!) section checksum mismatch", path: path))
             }
         }
         for b in vectorBlocks.indices {
             do { _ = try rawBlock(vectorBlocks[b], what: "vector", release: true) } catch let e as IndexerError { faults.append(e) } catch {}
+        }
+        // Lexical blocks: checksum and decompression here; their structure is checked by the
+        // Lexical module (`LexicalShardIndex.verify`), which `indexer verify` also runs.
+        for b in lexicalBlocks.indices {
+            do { _ = try lexicalBlock(b) } catch let e as IndexerError { faults.append(e) } catch {}
         }
         // 8 bytes a document (the keys of the ids), not the ids themselves.
         var rowKeys: [UInt64] = []
@@ -80,12 +85,13 @@ extension ShardReader {
                          rawBytes: entries.reduce(0) { $0 + $1.rawLength }, blocks: entries.count)
         }
         var out = [blocks("vectors", vectorBlocks), blocks("ids", idBlocks), blocks("texts", textBlocks)]
+        if !lexicalBlocks.isEmpty { out.append(blocks("lexical", lexicalBlocks)) }
         var dirs = 0, lookupBytes = 0, other = 0
         for s in sections {
             switch SectionKind(rawValue: s.kind) {
-            case .vectorDirectory?, .idDirectory?, .textDirectory?: dirs += s.length
+            case .vectorDirectory?, .idDirectory?, .textDirectory?, .lexicalDirectory?: dirs += s.length
             case .idLookup?: lookupBytes += s.length
-            case .vectorBlocks?, .idBlocks?, .textBlocks?: break
+            case .vectorBlocks?, .idBlocks?, .textBlocks?, .lexicalBlocks?: break
             case nil: other += s.length
             }
         }

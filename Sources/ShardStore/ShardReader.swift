@@ -26,6 +26,7 @@ public final class ShardReader: @unchecked Sendable {
     let vectorBlocks: [BlockEntry]
     let idBlocks: [BlockEntry]
     let textBlocks: [BlockEntry]
+    let lexicalBlocks: [BlockEntry]
     private let lookup: UnsafeRawBufferPointer
     private let lock = NSLock()
     private var cachedIDs: (block: Int, strings: StringBlock)?
@@ -101,6 +102,34 @@ public final class ShardReader: @unchecked Sendable {
             vectorBlocks = try directory(.vectorBlocks, .vectorDirectory, fixedRows: header.settings.vectorRowsPerBlock)
             idBlocks = try directory(.idBlocks, .idDirectory, fixedRows: nil)
             textBlocks = try directory(.textBlocks, .textDirectory, fixedRows: nil)
+            if let lb = byKind[SectionKind.lexicalBlocks.rawValue] {
+                guard let ld = byKind[SectionKind.lexicalDirectory.rawValue] else {
+                    throw IndexerError(.corrupt, "lexical section without its directory", path: path)
+                }
+                let bytes = UnsafeRawBufferPointer(rebasing: data[ld.offset..<(ld.offset + ld.length)])
+                guard CRC32C.checksum(bytes) == ld.crc else { throw IndexerError(.corrupt, "lexical-directory checksum mismatch", path: path) }
+                guard ld.length % ShardFormat.blockEntryLength == 0 else { throw IndexerError(.corrupt, "lexical-directory has a partial entry", path: path) }
+                var r = ByteSource(bytes, path: path, what: "lexical-directory")
+                var entries: [BlockEntry] = []
+                var nextOffset = lb.offset
+                for k in 0..<(ld.length / ShardFormat.blockEntryLength) {
+                    let e = try BlockEntry.decode(&r)
+                    guard e.firstRow == k, e.offset == nextOffset else {
+                        throw IndexerError(.corrupt, "lexical-directory is not contiguous at block \(k)", path: path)
+                    }
+                    nextOffset += e.storedLength
+                    entries.append(e)
+                }
+                guard nextOffset == lb.offset + lb.length else {
+                    throw IndexerError(.corrupt, "lexical-directory does not cover the lexical section", path: path)
+                }
+                lexicalBlocks = entries
+            } else {
+                guard byKind[SectionKind.lexicalDirectory.rawValue] == nil else {
+                    throw IndexerError(.corrupt, "lexical directory without its section", path: path)
+                }
+                lexicalBlocks = []
+            }
             let l = try section(.idLookup)
             lookup = UnsafeRawBufferPointer(rebasing: data[l.offset..<(l.offset + l.length)])
             guard l.length == count * ShardFormat.lookupEntryLength else {
@@ -160,6 +189,29 @@ public final class ShardReader: @unchecked Sendable {
     public func rows(ofVectorBlock block: Int) -> Range<Int> {
         let e = vectorBlocks[block]
         return e.firstRow..<(e.firstRow + e.rows)
+    }
+
+    // MARK: - Lexical blocks
+
+    /// Whether the shard holds a lexical index (built with `--lexical`).
+    public var hasLexicalIndex: Bool { !lexicalBlocks.isEmpty }
+    /// Blocks of the lexical index (0 without one).
+    public var lexicalBlockCount: Int { lexicalBlocks.count }
+
+    /// The items ("rows") the directory records for lexical block `block`.
+    public func lexicalBlockItems(_ block: Int) -> Int { lexicalBlocks[block].rows }
+
+    /// The checked, decompressed bytes of lexical block `block` (the `Lexical` module parses them).
+    public func lexicalBlock(_ block: Int) throws -> [UInt8] {
+        guard block >= 0, block < lexicalBlocks.count else {
+            throw IndexerError(.corrupt, "lexical block \(block) of \(lexicalBlocks.count) does not exist", path: path)
+        }
+        let e = lexicalBlocks[block]
+        let stored = UnsafeRawBufferPointer(rebasing: data[e.offset..<(e.offset + e.storedLength)])
+        guard CRC32C.checksum(stored) == e.crc else {
+            throw IndexerError(.corrupt, "checksum mismatch in lexical block \(block)", path: path)
+        }
+        return try header.settings.codec.decompress(stored, rawLength: e.rawLength, path: path)
     }
 
     // MARK: - Blocks

@@ -27,6 +27,7 @@ public final class ShardWriter {
     private var pendingTexts = TextBlockBuilder()
     private var keys: [UInt64] = []
     private var finished = false
+    private var lexical: Spool?
 
     /// Prepares to write `path`; nothing appears under that name until ``finish()``.
     public init(path: String, settings: ShardSettings) throws {
@@ -91,6 +92,22 @@ public final class ShardWriter {
         builder = TextBlockBuilder()
     }
 
+    /// Appends one block of the optional lexical index (see docs/FORMAT.md): compressed with the
+    /// shard's codec and spooled like the other sections. `items` is recorded in the block's
+    /// directory entry ("rows"): the number of terms for a term block, 1 for the others; the
+    /// entry's "first row" is the block's number.
+    ///
+    /// The shard store does not interpret these bytes; the `Lexical` module writes the header,
+    /// document lengths, term index and term blocks in that order.
+    public func appendLexicalBlock(_ raw: [UInt8], items: Int) throws {
+        precondition(!finished, "append after finish")
+        if lexical == nil {
+            lexical = try Spool(path: vectors.path.replacingOccurrences(of: ".vectors.tmp-", with: ".lexical.tmp-"))
+        }
+        guard let spool = lexical else { return }
+        try spool.append(block: raw, rows: items, firstRow: spool.directory.count, codec: settings.codec, level: settings.level)
+    }
+
     /// Flushes the last blocks and writes the shard under its final name; returns its size.
     @discardableResult
     public func finish() throws -> Int {
@@ -105,18 +122,23 @@ public final class ShardWriter {
             try out.write(header.encoded())
             var table: [SectionEntry] = []
             var directories: [(SectionKind, [BlockEntry])] = []
-            for (kind, dirKind, spool) in [(SectionKind.vectorBlocks, SectionKind.vectorDirectory, vectors),
-                                           (.idBlocks, .idDirectory, ids), (.textBlocks, .textDirectory, texts)] {
+            var spools = [(SectionKind.vectorBlocks, SectionKind.vectorDirectory, vectors),
+                          (.idBlocks, .idDirectory, ids), (.textBlocks, .textDirectory, texts)]
+            if let lexical { spools.append((.lexicalBlocks, .lexicalDirectory, lexical)) }
+            for (kind, dirKind, spool) in spools {
                 let start = out.bytesWritten
                 try spool.copy(to: out)
-                table.append(SectionEntry(kind: kind.rawValue, flags: SectionEntry.requiredFlag, offset: start,
+                // Lexical sections are optional: a reader that does not know them still reads the shard.
+                let flags = kind == .lexicalBlocks ? 0 : SectionEntry.requiredFlag
+                table.append(SectionEntry(kind: kind.rawValue, flags: flags, offset: start,
                                           length: spool.length, crc: spool.crc.value))
                 directories.append((dirKind, spool.directory.map { var e = $0; e.offset += start; return e }))
             }
             for (kind, entries) in directories {
                 var s = ByteSink()
                 for e in entries { e.encode(into: &s) }
-                table.append(SectionEntry(kind: kind.rawValue, flags: SectionEntry.requiredFlag, offset: out.bytesWritten,
+                let flags = kind == .lexicalDirectory ? 0 : SectionEntry.requiredFlag
+                table.append(SectionEntry(kind: kind.rawValue, flags: flags, offset: out.bytesWritten,
                                           length: s.bytes.count, crc: CRC32C.checksum(s.bytes)))
                 try out.write(s.bytes)
             }
@@ -156,7 +178,7 @@ public final class ShardWriter {
             throw error
         }
         finished = true
-        vectors.remove(); ids.remove(); texts.remove()
+        vectors.remove(); ids.remove(); texts.remove(); lexical?.remove()
         keys = []
         return (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
@@ -165,7 +187,7 @@ public final class ShardWriter {
     public func abandon() {
         guard !finished else { return }
         finished = true
-        vectors.remove(); ids.remove(); texts.remove()
+        vectors.remove(); ids.remove(); texts.remove(); lexical?.remove()
     }
 }
 

@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import Lexical
 import ShardStore
 
 /// `indexer verify`: check every checksum of an index; non-zero exit on any fault.
@@ -10,8 +11,9 @@ struct VerifyCommand: Command {
     usage: indexer verify INDEX_DIR
 
     Checks manifest.json, each shard's size and SHA-256 against it, each shard's header,
-    section table, directories, every block checksum, that every block decodes, and the id
-    lookup. Prints one line a fault on stderr and exits 1 if there is any, 0 otherwise.
+    section table, directories, every block checksum, that every block decodes, the id
+    lookup, and (for an index built with --lexical) the lexical index's structure: term
+    order, postings that decode to their frequencies, lengths that match the postings. Prints one line a fault on stderr and exits 1 if there is any, 0 otherwise.
     """
 
     let directory: String
@@ -23,7 +25,7 @@ struct VerifyCommand: Command {
     }
 
     func run() throws -> Int32 {
-        let report = try IndexDirectory.verify(directory)
+        let report = try IndexDirectory.verify(directory, shardChecks: LexicalShardIndex.faults)
         for f in report.faults { Console.error(f.description) }
         if report.faults.isEmpty {
             print("ok: \(report.shards) shards, \(report.documents) documents, every checksum matches")
