@@ -12,7 +12,7 @@ public protocol DocumentEmbedder: AnyObject {
     /// Identifies the model, tokenizer, pooling and anything else that changes the vectors.
     var fingerprint: String { get }
     /// Embeds `texts`: `texts.count × dimension` floats, row-major.
-    func embed(_ texts: [String]) throws -> [Float]
+    func embedDocuments(_ texts: [String]) throws -> [Float]
 }
 
 /// A deterministic stand-in for a model: each text's vector comes from SHA-256 of its bytes.
@@ -33,7 +33,7 @@ public final class HashEmbedder: DocumentEmbedder {
     }
 
     /// Unit vectors whose components are drawn from a SplitMix64 stream seeded by the text.
-    public func embed(_ texts: [String]) throws -> [Float] {
+    public func embedDocuments(_ texts: [String]) throws -> [Float] {
         var out: [Float] = []
         out.reserveCapacity(texts.count * dimension)
         for t in texts {

@@ -266,7 +266,7 @@ public final class IndexBuilder {
 
         func flushBatch() throws {
             guard !batchTexts.isEmpty else { return }
-            let vectors = try embedder.embed(batchTexts)
+            let vectors = try embedder.embedDocuments(batchTexts)
             let dim = embedder.dimension
             guard vectors.count == batchTexts.count * dim else {
                 throw IndexerError(.internal, "the embedder returned \(vectors.count) floats for \(batchTexts.count) texts of dimension \(dim)")

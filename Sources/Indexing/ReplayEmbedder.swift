@@ -36,7 +36,7 @@ public final class ReplayEmbedder: DocumentEmbedder {
     }
 
     /// The stored vector of each text; a text the source index lacks is an error.
-    public func embed(_ texts: [String]) throws -> [Float] {
+    public func embedDocuments(_ texts: [String]) throws -> [Float] {
         var out: [Float] = []
         out.reserveCapacity(texts.count * dimension)
         for t in texts {

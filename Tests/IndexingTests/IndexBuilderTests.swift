@@ -73,7 +73,7 @@ final class IndexBuilderTests: XCTestCase {
             // Corpus order within the shard, texts exactly, vectors within f16 error.
             XCTAssertEqual(try r.id(row: perShardRow[s]), doc.id)
             XCTAssertEqual(try r.text(forID: doc.id), doc.combinedText)
-            let want = try embedder.embed([doc.combinedText])
+            let want = try embedder.embedDocuments([doc.combinedText])
             let got = try r.vector(row: perShardRow[s])
             for j in 0..<16 { XCTAssertEqual(got[j], want[j], accuracy: abs(want[j]) * 0x1p-11 + 1e-7) }
             perShardRow[s] += 1
