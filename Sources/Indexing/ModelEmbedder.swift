@@ -1,8 +1,9 @@
 import Formats
+import Inference
 
 extension IndexBuild {
-    /// The bi-encoder of `options.modelDirectory`.
+    /// The bi-encoder of `options.modelDirectory`, on `options.threads` threads.
     static func modelEmbedder(_ options: BuildOptions) throws -> DocumentEmbedder {
-        throw IndexerError(.model, "the bi-encoder is not available in this build yet (Inference.BiEncoder)", path: options.modelDirectory)
+        try BiEncoder(modelDirectory: options.modelDirectory, threads: options.threads)
     }
 }
