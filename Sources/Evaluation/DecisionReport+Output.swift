@@ -27,6 +27,9 @@ extension DecisionReport {
         let t = request.thresholds
         var s = "# Reranking decision report\n\n"
         s += "**Verdict: \(verdict.label.rawValue).** \(verdict.reason)\n\n"
+        if let note = request.note, !note.isEmpty {
+            s += "> **About these inputs.** " + note.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n> ") + "\n\n"
+        }
         s += "## Inputs\n\n| input | file |\n|---|---|\n"
         s += "| judgments (qrels) | `\(request.qrelsPath)` (\(judgedQueries) judged queries) |\n"
         s += "| first stage (candidates) | `\(request.firstStagePath)` |\n"
@@ -57,7 +60,7 @@ extension DecisionReport {
         }
         s += "\nPer query, on nDCG@\(k): the reranked run **wins on \(c.wins)**, ties on \(c.ties) and **loses on \(c.losses)** of \(evaluatedQueries) queries.\n\n"
         s += "Is the change real? Paired randomisation test on the per-query nDCG@\(k) differences (two-sided, \(request.permutations) random sign flips, seed \(request.seed), so the p-value is reproducible): "
-        s += "**p = \(pValue(c.pRandomisation))**. Paired t-test as a cross-check: t = \(String(format: "%.3f", c.tStatistic)), p = \(pValue(c.pTTest)).\n"
+        s += "**\(randomisationText(c.pRandomisation, permutations: request.permutations))**. Paired t-test as a cross-check: t = \(String(format: "%.3f", c.tStatistic)), p = \(pValue(c.pTTest)).\n"
 
         s += "\n## 3. Cost\n\n"
         if let cost = c.cost {
@@ -76,14 +79,14 @@ extension DecisionReport {
 
         if comparisons.count > 1 {
             s += "\n## 4. Depth sweep\n\n"
-            s += "| depth | nDCG@\(k) | change | p | wins / ties / losses | Recall@depth (first stage) | perfect-reranker nDCG@\(k) | p50 ms | p95 ms | pairs/query |\n"
+            s += "| depth | nDCG@\(k) | change | randomisation p | wins / ties / losses | Recall@depth (first stage) | perfect-reranker nDCG@\(k) | p50 ms | p95 ms | pairs/query |\n"
             s += "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n"
             for x in comparisons.sorted(by: { $0.depth < $1.depth }) {
                 let p50 = x.cost.map { String(format: "%.1f", $0.p50) } ?? "-"
                 let p95 = x.cost.map { String(format: "%.1f", $0.p95) } ?? "-"
                 let pairs = x.cost.map { String(format: "%.1f", $0.pairsPerQuery) } ?? "-"
                 let mark = x.depth == c.depth ? " **(recommended)**" : ""
-                s += "| \(x.depth)\(mark) | \(fixed4(x.reranked[0])) | \(signed(x.ndcgGain)) | \(pValue(x.pRandomisation)) | \(x.wins) / \(x.ties) / \(x.losses) | \(fixed4(x.headroom.recallAtDepth)) | \(fixed4(x.headroom.oracleNDCG)) | \(p50) | \(p95) | \(pairs) |\n"
+                s += "| \(x.depth)\(mark) | \(fixed4(x.reranked[0])) | \(signed(x.ndcgGain)) | \(randomisationText(x.pRandomisation, permutations: request.permutations).replacingOccurrences(of: "p = ", with: "").replacingOccurrences(of: "p ", with: "")) | \(x.wins) / \(x.ties) / \(x.losses) | \(fixed4(x.headroom.recallAtDepth)) | \(fixed4(x.headroom.oracleNDCG)) | \(p50) | \(p95) | \(pairs) |\n"
             }
             s += "\nFirst stage alone: nDCG@\(k) \(fixed4(c.firstStage[0])). Recommended depth: the smallest whose nDCG@\(k) is within \(t.sweepTolerance) of the best depth's.\n\n"
             s += "![nDCG@\(k) and latency against rerank depth](sweep.svg)\n\nThe same data: [sweep.csv](sweep.csv).\n"
@@ -141,6 +144,7 @@ extension DecisionReport {
         return .object([
             ("verdict", .object([("label", .string(verdict.label.rawValue)), ("reason", .string(verdict.reason)),
                                  ("depth", .int(main.depth))])),
+            ("note", request.note.map { .string($0) } ?? .null),
             ("k", .int(request.k)),
             ("qrels", .string(request.qrelsPath)),
             ("firstStage", .string(request.firstStagePath)),

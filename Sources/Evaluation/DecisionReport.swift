@@ -46,6 +46,8 @@ public struct ReportRequest: Sendable {
     public var thresholds = VerdictThresholds()
     /// Query selection and relevance level.
     public var rules = EvaluationRules()
+    /// Free text about the inputs, shown under the verdict (how the runs were made, caveats).
+    public var note: String?
 
     /// A request with default settings.
     public init(qrelsPath: String, firstStagePath: String, rerankedPaths: [String], timingsPaths: [String] = [], outDir: String) {
@@ -190,7 +192,7 @@ public struct DecisionReport: Sendable {
         let chosen = Self.recommended(comparisons, tolerance: req.thresholds.sweepTolerance)
         return DecisionReport(request: req, topMetrics: top, judgedQueries: qrels.queryIDs.count, evaluatedQueries: queries.count,
                               unjudgedFirstStageQueries: unjudged, comparisons: comparisons, chosen: chosen,
-                              verdict: Self.verdict(comparisons[chosen], k: k, t: req.thresholds))
+                              verdict: Self.verdict(comparisons[chosen], k: k, t: req.thresholds, permutations: req.permutations))
     }
 
     static func mean(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count) }
@@ -239,12 +241,12 @@ public struct DecisionReport: Sendable {
         return order.first { c[$0].reranked[0] >= best - tolerance } ?? 0
     }
 
-    static func verdict(_ c: Comparison, k: Int, t: VerdictThresholds) -> Verdict {
+    static func verdict(_ c: Comparison, k: Int, t: VerdictThresholds, permutations: Int) -> Verdict {
         let gain = c.ndcgGain
         let p = c.pRandomisation
         let h = c.headroom
         let before = fixed4(c.firstStage[0]), after = fixed4(c.reranked[0])
-        let change = "nDCG@\(k) \(before) -> \(after) (\(signed(gain)), p = \(pValue(p)), \(c.wins) wins / \(c.ties) ties / \(c.losses) losses)"
+        let change = "nDCG@\(k) \(before) -> \(after) (\(signed(gain)), \(randomisationText(p, permutations: permutations)), \(c.wins) wins / \(c.ties) ties / \(c.losses) losses)"
         let cost = c.cost.map { String(format: " at %.0f ms per query (p50)", $0.p50) } ?? ""
         if gain >= t.minimumGain && p < t.alpha {
             return Verdict(label: .pays, reason: "\(change)\(cost); gain >= \(t.minimumGain) and p < \(t.alpha).")
@@ -265,5 +267,11 @@ public struct DecisionReport: Sendable {
 }
 
 func signed(_ v: Double) -> String { (v >= 0 ? "+" : "") + String(format: "%.4f", v) }
+
+/// "p = 0.0123", or "p < 0.0001" style when no permutation was as extreme as the observation.
+func randomisationText(_ p: Double, permutations: Int) -> String {
+    if p <= 1.0 / Double(permutations + 1) + 1e-15 { return "p < \(pValue(1.0 / Double(permutations)))" }
+    return "p = \(pValue(p))"
+}
 
 func pValue(_ p: Double) -> String { p < 0.0001 ? String(format: "%.1e", p) : String(format: "%.4f", p) }

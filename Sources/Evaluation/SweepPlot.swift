@@ -7,18 +7,21 @@ enum SweepPlot {
         let rows = report.comparisons.sorted { $0.depth < $1.depth }
         let k = report.request.k
         let width = 720.0, height = 420.0
-        let left = 70.0, right = 70.0, top = 50.0, bottom = 60.0
+        let left = 70.0, right = 80.0, top = 70.0, bottom = 60.0
+        let inset = 45.0  // keeps the first and last points and their labels off the axes
         let plotW = width - left - right, plotH = height - top - bottom
         let depths = rows.map { Double($0.depth) }
         let minD = log10(depths.min() ?? 1), maxD = log10(depths.max() ?? 10)
         func x(_ d: Double) -> Double {
-            maxD > minD ? left + (log10(d) - minD) / (maxD - minD) * plotW : left + plotW / 2
+            maxD > minD ? left + inset + (log10(d) - minD) / (maxD - minD) * (plotW - 2 * inset) : left + plotW / 2
         }
         let firstNDCG = rows.first?.firstStage[0] ?? 0
         let ndcgs = rows.map { $0.reranked[0] } + [firstNDCG]
-        var lo = (ndcgs.min() ?? 0) - 0.02, hi = (ndcgs.max() ?? 1) + 0.02
-        lo = max(0, (lo * 50).rounded(.down) / 50); hi = min(1, (hi * 50).rounded(.up) / 50)
-        if hi <= lo { hi = lo + 0.1 }
+        let rawLo = max(0, (ndcgs.min() ?? 0) - 0.01), rawHi = min(1, (ndcgs.max() ?? 1) + 0.01)
+        let step = [0.01, 0.02, 0.05, 0.1, 0.2].first { (rawHi - rawLo) / $0 <= 7 } ?? 0.2
+        let lo = (rawLo / step).rounded(.down) * step
+        var hi = (rawHi / step).rounded(.up) * step
+        if hi <= lo { hi = lo + step }
         func yN(_ v: Double) -> Double { top + (1 - (v - lo) / (hi - lo)) * plotH }
         let lat = rows.compactMap { $0.cost?.p50 }
         let hasLatency = lat.count == rows.count && !lat.isEmpty
@@ -35,11 +38,12 @@ enum SweepPlot {
         // Axes and grid.
         s += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" stroke=\"black\"/>\n"
         s += "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotH))\" stroke=\"black\"/>\n"
-        for i in 0...5 {
-            let v = lo + (hi - lo) * Double(i) / 5
+        let steps = Int(((hi - lo) / step).rounded())
+        for i in 0...steps {
+            let v = lo + step * Double(i)
             let y = yN(v)
             s += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e0e0e0\"/>\n"
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(String(format: "%.3f", v))</text>\n"
+            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(String(format: "%.2f", v))</text>\n"
         }
         for d in depths {
             s += "<line x1=\"\(f(x(d)))\" y1=\"\(f(top + plotH))\" x2=\"\(f(x(d)))\" y2=\"\(f(top + plotH + 5))\" stroke=\"black\"/>\n"
@@ -73,13 +77,13 @@ enum SweepPlot {
                 s += "<text x=\"\(f(cx))\" y=\"\(f(cy + 18))\" text-anchor=\"middle\" fill=\"#c0501f\">\(String(format: "%.0f", r.cost!.p50)) ms</text>\n"
             }
         }
-        // Legend.
-        let lx = left + 10, ly = top + plotH - 40
+        // Legend, above the plot area.
+        let lx = left + 10, ly = top - 26
         s += "<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 24))\" y2=\"\(f(ly))\" stroke=\"#1f5fa8\" stroke-width=\"2\"/>\n"
         s += "<text x=\"\(f(lx + 30))\" y=\"\(f(ly + 4))\">reranked nDCG@\(k)</text>\n"
         if hasLatency {
-            s += "<line x1=\"\(f(lx))\" y1=\"\(f(ly + 18))\" x2=\"\(f(lx + 24))\" y2=\"\(f(ly + 18))\" stroke=\"#c0501f\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
-            s += "<text x=\"\(f(lx + 30))\" y=\"\(f(ly + 22))\">p50 rerank time per query</text>\n"
+            s += "<line x1=\"\(f(lx + 250))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 274))\" y2=\"\(f(ly))\" stroke=\"#c0501f\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
+            s += "<text x=\"\(f(lx + 280))\" y=\"\(f(ly + 4))\">p50 rerank time per query</text>\n"
         }
         s += "</svg>\n"
         return s

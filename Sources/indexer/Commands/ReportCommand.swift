@@ -31,13 +31,14 @@ struct ReportCommand: Command {
       --alpha P             significance level (default 0.05)
       --min-gain G          smallest nDCG@k gain that counts (default 0.01)
       --all-judged          judged queries missing from the first stage count as 0
+      --note TEXT           a paragraph about the inputs, shown under the verdict
     """
 
     let request: ReportRequest
 
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--qrels", "--first-stage", "--reranked", "--timings", "--k", "--depth",
-                                                   "--sweep", "--out", "--permutations", "--seed", "--alpha", "--min-gain"],
+                                                   "--sweep", "--out", "--permutations", "--seed", "--alpha", "--min-gain", "--note"],
                               flags: ["--all-judged"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         let reranked = a.strings("--reranked")
@@ -70,6 +71,7 @@ struct ReportCommand: Command {
         guard r.thresholds.alpha > 0 && r.thresholds.alpha < 1 else { throw IndexerError(.usage, "--alpha must be between 0 and 1") }
         r.thresholds.minimumGain = try a.double("--min-gain", default: 0.01) ?? 0.01
         r.rules.allJudged = a.flag("--all-judged")
+        r.note = a.string("--note")
         request = r
     }
 
