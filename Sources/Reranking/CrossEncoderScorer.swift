@@ -13,9 +13,11 @@ public final class CrossEncoderScorer: PairScorer, @unchecked Sendable {
     public let model: CrossEncoder
     private let tokenizer: BertTokenizer
 
-    /// Loads `modelDirectory` with `maxLength` word pieces per pair on `threads` threads.
-    public init(modelDirectory: String, maxLength: Int = 512, threads: Int? = nil) throws {
-        model = try CrossEncoder(modelDirectory: modelDirectory, maxLength: maxLength, threads: threads)
+    /// Loads `modelDirectory` with `maxLength` word pieces per pair (nil: the folder's declared
+    /// maximum, ``RerankModel/declaredMaxLength(modelDirectory:)``) on `threads` threads.
+    public init(modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil) throws {
+        let length = try maxLength ?? RerankModel.declaredMaxLength(modelDirectory: modelDirectory)
+        model = try CrossEncoder(modelDirectory: modelDirectory, maxLength: length, threads: threads)
         tokenizer = try BertTokenizer(modelDirectory: modelDirectory)
     }
 

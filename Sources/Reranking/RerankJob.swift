@@ -34,7 +34,7 @@ public enum RerankJob {
     public static func validate(_ o: RerankOptions) throws {
         guard o.depth >= 1 else { throw IndexerError(.usage, "--depth must be at least 1, not \(o.depth)") }
         guard o.batchSize >= 1 else { throw IndexerError(.usage, "--batch-size must be at least 1, not \(o.batchSize)") }
-        guard o.maxLength >= 3 else { throw IndexerError(.usage, "--max-length must be at least 3, not \(o.maxLength)") }
+        if let m = o.maxLength, m < 3 { throw IndexerError(.usage, "--max-length must be at least 3, not \(m)") }
         if let t = o.threads, t < 1 { throw IndexerError(.usage, "--threads must be at least 1, not \(t)") }
         guard !o.tag.isEmpty, !o.tag.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
             throw IndexerError(.usage, "--tag '\(o.tag)' is empty or holds whitespace; a TREC run cannot carry it")

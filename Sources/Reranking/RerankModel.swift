@@ -16,6 +16,27 @@ public enum RerankModel {
         return model
     }
 
+    /// The pair length a model folder is meant for: `tokenizer_config.json`'s
+    /// `model_max_length` (what `transformers` and sentence-transformers truncate to), capped
+    /// by `config.json`'s `max_position_embeddings`; 512 (so capped) when it is absent or is the
+    /// "no limit" placeholder. A model trained on short pairs is thus scored as it was trained.
+    public static func declaredMaxLength(modelDirectory dir: String) throws -> Int {
+        func object(_ name: String) throws -> [String: Any]? {
+            guard let data = FileManager.default.contents(atPath: dir + "/" + name) else { return nil }
+            guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw IndexerError(.model, "not a valid JSON object", path: dir + "/" + name)
+            }
+            return o
+        }
+        let positions = (try object("config.json")?["max_position_embeddings"] as? NSNumber)?.intValue ?? 512
+        var length = 512
+        if let declared = (try object("tokenizer_config.json")?["model_max_length"] as? NSNumber)?.doubleValue,
+           declared >= 3, declared <= 1_000_000 {
+            length = Int(declared)
+        }
+        return min(length, positions)
+    }
+
     /// The default reranker: `models/indexer-reranker-minilm-l6` under the current folder,
     /// else under the package root the executable was built in.
     public static func defaultDirectory() throws -> String {

@@ -17,8 +17,9 @@ public struct RerankOptions: Sendable {
     public var tail: TailPolicy = .keep
     /// Pairs per scorer call.
     public var batchSize: Int = 32
-    /// Word pieces per pair, special tokens included.
-    public var maxLength: Int = 512
+    /// Word pieces per pair, special tokens included; nil: what the model folder declares
+    /// (``RerankModel/declaredMaxLength(modelDirectory:)``).
+    public var maxLength: Int?
     /// Where to write per-query timings (JSON lines), if anywhere.
     public var timingsPath: String?
     /// The run tag (sixth column).

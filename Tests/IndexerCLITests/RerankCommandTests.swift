@@ -16,7 +16,7 @@ final class RerankCommandTests: XCTestCase {
         XCTAssertEqual(d.depth, 20)
         XCTAssertEqual(d.tail, .keep)
         XCTAssertEqual(d.batchSize, 32)
-        XCTAssertEqual(d.maxLength, 512)
+        XCTAssertNil(d.maxLength, "the model's declared length")
         XCTAssertNil(d.model)
         XCTAssertNil(d.timingsPath)
         XCTAssertEqual(d.tag, "rerank")

@@ -8,7 +8,7 @@ import Formats
 final class CrossEncoderScorerTests: XCTestCase {
     /// Scores every golden record's (query, document) with the scorer; checks the tokenisation
     /// and that each score is within `tolerance` of the reference logit under `key`.
-    func checkGolden(model: String, golden: String, key: String, tolerance: Float, maxLength: Int = 512) throws -> Int {
+    func checkGolden(model: String, golden: String, key: String, tolerance: Float, maxLength: Int? = nil) throws -> Int {
         let records = try TestPaths.jsonLines(golden)
         XCTAssertFalse(records.isEmpty)
         let scorer = try CrossEncoderScorer(modelDirectory: model, maxLength: maxLength, threads: 2)
@@ -21,7 +21,7 @@ final class CrossEncoderScorerTests: XCTestCase {
             // document from an index (the build refuses them); such records are left out.
             if d.isEmpty { continue }
             let e = scorer.encode(query: q, document: d)
-            if let ids = r["ids"] as? [Int] { XCTAssertEqual(e.ids.map(Int.init), ids, "record \(i + 1) ids") }
+            if let ids = (r["ids"] ?? r["input_ids"]) as? [Int] { XCTAssertEqual(e.ids.map(Int.init), ids, "record \(i + 1) ids") }
             encoded.append(e)
             expected.append(Float(try XCTUnwrap(r[key] as? Double)))
         }
@@ -43,17 +43,29 @@ final class CrossEncoderScorerTests: XCTestCase {
         _ = try checkGolden(model: TestPaths.inferenceGolden + "/cross-f16", golden: golden, key: "logit_f16", tolerance: 1e-4)
     }
 
-    /// The default reranker on 500+ pairs against transformers' logits (scripts/train-reranker
-    /// writes the golden file with the model).
+    /// The default reranker on 500+ pairs against transformers' logits at the model's declared
+    /// length (scripts/reference/make_reranker_golden.py writes the golden file).
     func testDefaultRerankerMatchesTransformersOn500Pairs() throws {
         let model = TestPaths.root + "/" + RerankModel.defaultFolder
-        let golden = TestPaths.golden + "/default-reranker-pairs.jsonl.gz"
+        let golden = TestPaths.golden + "/reranker-pairs.jsonl.gz"
         guard FileManager.default.fileExists(atPath: model + "/model.safetensors"),
               FileManager.default.fileExists(atPath: golden) else {
             throw XCTSkip("the default reranker or its golden file is not here yet")
         }
         let n = try checkGolden(model: model, golden: golden, key: "logit", tolerance: 1e-4)
         XCTAssertGreaterThanOrEqual(n, 500)
+    }
+
+    func testDeclaredMaxLength() throws {
+        let dir = try TestPaths.temporaryFolder(self)
+        try #"{"max_position_embeddings": 256}"#.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RerankModel.declaredMaxLength(modelDirectory: dir), 256, "no tokenizer_config: 512 capped by positions")
+        try #"{"model_max_length": 128}"#.write(toFile: dir + "/tokenizer_config.json", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RerankModel.declaredMaxLength(modelDirectory: dir), 128)
+        try #"{"model_max_length": 1000000000000000019884624838656}"#.write(toFile: dir + "/tokenizer_config.json", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RerankModel.declaredMaxLength(modelDirectory: dir), 256, "HF's no-limit placeholder")
+        try "{".write(toFile: dir + "/tokenizer_config.json", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RerankModel.declaredMaxLength(modelDirectory: dir))
     }
 
     /// The whole job with a real checkpoint: the same bytes for batch sizes 1, 8, 32 and 1 or 2

@@ -28,7 +28,8 @@ struct RerankCommand: Command {
                            default: models/indexer-reranker-minilm-l6
       --tail keep|drop     what to do below K (default keep)
       --batch-size B       pairs per model call (default 32; does not change the output)
-      --max-length N       word pieces per pair, special tokens included (default 512)
+      --max-length N       word pieces per pair, special tokens included (default: the model's
+                           tokenizer_config.json model_max_length, else 512)
       --timings FILE       JSON lines, one a query: pairs, tokens, ms (read by indexer report)
       --tag NAME           run tag (default rerank)
       --threads T          model threads (default: all cores; does not change the output)
@@ -50,7 +51,7 @@ struct RerankCommand: Command {
         o.model = a.string("--model")
         o.tail = TailPolicy(rawValue: try a.choice("--tail", TailPolicy.allCases.map(\.rawValue), default: "keep")) ?? .keep
         o.batchSize = try a.int("--batch-size", default: 32, in: 1...65536) ?? 32
-        o.maxLength = try a.int("--max-length", default: 512, in: 3...100_000) ?? 512
+        o.maxLength = try a.int("--max-length", in: 3...100_000)
         o.timingsPath = a.string("--timings")
         o.tag = a.string("--tag") ?? "rerank"
         o.threads = try a.int("--threads", in: 1...1024)
