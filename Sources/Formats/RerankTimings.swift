@@ -26,7 +26,10 @@ public struct RerankTiming: Sendable, Equatable {
 /// Reads and writes rerank timings files: JSON lines `{"qid":..,"pairs":n,"tokens":n,"ms":x}`
 /// (docs/FORMATS.md).
 public enum RerankTimings {
-    private static let parser = JSONLineParser(keys: ["qid", "pairs", "tokens", "ms"])
+    private static let parser = JSONLineParser(keys: ["qid", "pairs", "tokens", "ms", "v"])
+
+    /// The format version written in every line (`"v": 1`); a line without `v` is version 1.
+    public static let version = 1
 
     /// All records of `path` in file order; a query listed twice is an error naming both lines.
     public static func read(path: String) throws -> [RerankTiming] {
@@ -41,6 +44,11 @@ public enum RerankTimings {
                 f = try parser.parse(bytes)
             } catch {
                 throw IndexerError.badInput("malformed JSON at byte \(error.offset + 1): \(error.message)", path: path, line: line)
+            }
+            if let v = f[4] {
+                guard case .number(let text) = v, Int(text) == version else {
+                    throw IndexerError.badInput("unsupported timings format version \(v) (this indexer reads \"v\": \(version))", path: path, line: line)
+                }
             }
             let qid: String
             switch f[0] {
@@ -78,7 +86,7 @@ public enum RerankTimings {
             }
         }
         q += "\""
-        return "{\"qid\": \(q), \"pairs\": \(t.pairs), \"tokens\": \(t.tokens), \"ms\": \(String(format: "%.3f", t.milliseconds))}\n"
+        return "{\"v\": \(version), \"qid\": \(q), \"pairs\": \(t.pairs), \"tokens\": \(t.tokens), \"ms\": \(String(format: "%.3f", t.milliseconds))}\n"
     }
 
     /// Writes `timings` to `path` atomically.

@@ -58,10 +58,15 @@ final class RerankTimingsTests: XCTestCase {
         XCTAssertEqual(back.map(\.pairs), [100, 0])
         XCTAssertEqual(back.map(\.milliseconds), [812.5, 0])
         XCTAssertEqual(back.map(\.line), [1, 2])
+        XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("{\"v\": 1, \"qid\": \"q\\\"1\""))
+        // Lines without "v" (version 1 written by other tools) are read.
+        let old = TestFiles.write("{\"qid\": \"x\", \"pairs\": 2, \"tokens\": 9, \"ms\": 1.5}\n", name: "t.jsonl")
+        XCTAssertEqual(try RerankTimings.read(path: old).first?.pairs, 2)
         for (text, line) in [("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":1}\n{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":1}\n", 2),
                              ("{\"qid\":\"a\",\"pairs\":1.5,\"tokens\":1,\"ms\":1}\n", 1),
                              ("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1}\n", 1),
-                             ("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":-1}\n", 1)] {
+                             ("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":-1}\n", 1),
+                             ("{\"v\":2,\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":1}\n", 1)] {
             let p = TestFiles.write(text, name: "t.jsonl")
             let e = indexerError { _ = try RerankTimings.read(path: p) }
             XCTAssertEqual(e?.line, line, text)
