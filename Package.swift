@@ -30,8 +30,10 @@ let package = Package(
         .target(name: "ShardStore", dependencies: ["CZstd", "CLZ4", "Formats"]),
         // English analysis, the per-shard inverted index (shard sections), BM25 with global statistics.
         .target(name: "Lexical", dependencies: ["ShardStore", "Formats"]),
+        // Fixed-order inner-product kernels (one FMA chain a score: bitwise stable); always optimised.
+        .target(name: "CDenseKernels", path: "Sources/CDenseKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Top-N fan-out and merge, fusion, BM25.
-        .target(name: "Retrieval", dependencies: ["ShardStore", "Lexical", "Inference", "Formats", "CBLAS"]),
+        .target(name: "Retrieval", dependencies: ["ShardStore", "Lexical", "Inference", "Indexing", "Formats", "CBLAS", "CDenseKernels"]),
         // The index build driver: corpus -> embeddings -> shards, sharding rule, resume.
         .target(name: "Indexing", dependencies: ["ShardStore", "Lexical", "Inference", "Formats"]),
         // Bounded per-query cross-encoder reranking.
@@ -55,7 +57,7 @@ let package = Package(
         .testTarget(name: "IndexingTests", dependencies: ["Indexing", "Lexical", "ShardStore", "Inference", "Formats"]),
         .testTarget(name: "LexicalTests", dependencies: ["Lexical", "ShardStore", "Formats", "Evaluation"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Lexical", "ShardStore", "Inference", "Formats", "Evaluation"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Lexical", "ShardStore", "Inference", "Indexing", "Formats", "Evaluation", "CDenseKernels"]),
         .testTarget(name: "RerankingTests", dependencies: ["Reranking", "Inference", "ShardStore", "Formats"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Formats"],
                     resources: [.copy("Golden")]),

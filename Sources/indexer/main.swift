@@ -9,6 +9,7 @@ let commands: [any Command.Type] = [
     TokenizeCommand.self,
     RerankCommand.self,
     RunCommand.self,
+    SearchCommand.self, MergeCommand.self, FuseCommand.self,
 ]
 
 func printUsage() {

@@ -1,0 +1,204 @@
+import Formats
+import Foundation
+import Indexing
+import ShardStore
+
+/// The settings of one `indexer search` run.
+public struct SearchOptions: Sendable {
+    /// The index folder (with its manifest).
+    public var indexDirectory: String
+    /// Queries: BEIR `queries.jsonl` or TSV `qid<TAB>text` (plain or gzipped).
+    public var queriesPath: String
+    /// Results a query.
+    public var topN: Int
+    /// The run file written.
+    public var outPath: String
+    /// When set, only the queries judged in this qrels file are searched (a BEIR split).
+    public var qrelsPath: String?
+    /// The run tag.
+    public var tag: String = "indexer-dense"
+    /// Search only this shard (a partial run for `indexer merge`).
+    public var shardID: Int?
+    /// Queries a model call (does not change the output).
+    public var batchSize: Int = 64
+    /// Threads for the model and the search (nil: all cores; does not change the output).
+    public var threads: Int?
+    /// The bi-encoder folder; its fingerprint must equal the index's.
+    public var modelDirectory: String = "models/all-MiniLM-L6-v2"
+    /// No progress output.
+    public var quiet = false
+
+    /// Options with defaults for everything but the index, the queries, N and the output.
+    public init(indexDirectory: String, queriesPath: String, topN: Int, outPath: String) {
+        self.indexDirectory = indexDirectory
+        self.queriesPath = queriesPath
+        self.topN = topN
+        self.outPath = outPath
+    }
+}
+
+/// What a search did, with its timings.
+public struct SearchSummary: Sendable {
+    /// Queries read (after the qrels filter).
+    public var queries: Int
+    /// Queries searched (non-empty text).
+    public var searched: Int
+    /// Queries skipped because their text is empty.
+    public var emptyQueries: Int
+    /// Searched queries that got no result (an empty index or shard).
+    public var noResult: Int
+    /// Shards searched.
+    public var shards: Int
+    /// Documents searched.
+    public var documents: Int
+    /// Lines written.
+    public var lines: Int
+    /// Seconds spent embedding queries.
+    public var embedSeconds: Double
+    /// Seconds spent in the exact top-N search (after embedding, before writing).
+    public var searchSeconds: Double
+}
+
+/// The library entry point of `indexer search`.
+public enum SearchJob {
+    /// Reads the queries, embeds them once in batches, searches every shard (or only
+    /// `shardID`) for the exact top N, and writes the run.
+    ///
+    /// Queries with empty text are reported (a warning naming file and line, and a count) and
+    /// get no lines in the run, as do queries with no result; trec_eval then skips them (or
+    /// counts them as 0 with `-c`).
+    public static func run(_ options: SearchOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SearchSummary {
+        let manifest = try Manifest.load(directory: options.indexDirectory)
+        let selected: [Manifest.Shard]
+        if let id = options.shardID {
+            guard let s = manifest.shards.first(where: { $0.index == id }) else {
+                throw IndexerError(.usage, "shard \(id) is not in the index (shards 0...\(manifest.shardCount - 1))", path: options.indexDirectory)
+            }
+            selected = [s]
+        } else {
+            selected = manifest.shards
+        }
+        var readers: [ShardReader] = []
+        for s in selected {
+            let r = try ShardReader(path: options.indexDirectory + "/" + s.file)
+            if let expected = manifest.settings(shardIndex: s.index) {
+                let diff = r.header.settings.differences(from: expected)
+                guard diff.isEmpty else {
+                    throw IndexerError(.mismatch, "shard settings differ from the manifest: \(diff.joined(separator: "; "))", path: r.path)
+                }
+            }
+            guard r.count == s.documents else {
+                throw IndexerError(.corrupt, "\(r.count) documents, the manifest says \(s.documents)", path: r.path)
+            }
+            readers.append(r)
+        }
+
+        let queries = try selectQueries(options)
+        var searched: [Query] = []
+        var empty = 0
+        for q in queries {
+            if q.text.allSatisfy({ $0.isWhitespace }) {
+                empty += 1
+                if !options.quiet { Console.warning("\(options.queriesPath):\(q.line): query '\(q.id)' has no text; it is not searched and gets no lines in the run") }
+            } else {
+                searched.append(q)
+            }
+        }
+
+        let embedder = try makeQueryEmbedder(options, environment: environment)
+        guard embedder.fingerprint == manifest.modelFingerprint else {
+            throw IndexerError(.mismatch, "the index was built with model '\(manifest.modelFingerprint)', the queries would be embedded with '\(embedder.fingerprint)'; search with the index's model (--model)", path: options.indexDirectory)
+        }
+        guard embedder.dimension == manifest.dimension else {
+            throw IndexerError(.mismatch, "the model gives \(embedder.dimension) components, the index holds \(manifest.dimension)", path: options.indexDirectory)
+        }
+        let threads = options.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+        let t0 = Date()
+        var vectors: [Float] = []
+        vectors.reserveCapacity(searched.count * manifest.dimension)
+        let embedProgress = Formats.Progress("embed queries", total: searched.count, unit: "queries", quiet: options.quiet)
+        for start in stride(from: 0, to: searched.count, by: options.batchSize) {
+            let batch = searched[start..<min(searched.count, start + options.batchSize)].map(\.text)
+            let v = try embedder.embed(batch)
+            guard v.count == batch.count * manifest.dimension else {
+                throw IndexerError(.internal, "the embedder returned \(v.count) floats for \(batch.count) queries")
+            }
+            vectors.append(contentsOf: v)
+            embedProgress.advance(by: batch.count)
+        }
+        embedProgress.finish()
+        let t1 = Date()
+
+        let search = try DenseSearch(shards: readers)
+        let progress = Formats.Progress("search", total: search.documentCount, unit: "documents", quiet: options.quiet)
+        let results = try search.search(queries: vectors, count: searched.count, topN: options.topN, threads: threads, progress: progress)
+        progress.finish()
+        let t2 = Date()
+
+        let writer = try TrecRunWriter(path: options.outPath)
+        var lines = 0, noResult = 0
+        do {
+            for (q, list) in zip(searched, results) {
+                if list.isEmpty {
+                    noResult += 1
+                    if !options.quiet { Console.warning("\(options.queriesPath):\(q.line): query '\(q.id)' got no result (the searched shards hold no documents)") }
+                }
+                for (r, d) in list.enumerated() {
+                    try writer.write(qid: q.id, docid: d.id, rank: r + 1, score: d.score, tag: options.tag)
+                }
+                lines += list.count
+            }
+            try writer.commit()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        let summary = SearchSummary(queries: queries.count, searched: searched.count, emptyQueries: empty, noResult: noResult,
+                                    shards: readers.count, documents: search.documentCount, lines: lines,
+                                    embedSeconds: t1.timeIntervalSince(t0), searchSeconds: t2.timeIntervalSince(t1))
+        if !options.quiet { Console.info(describe(summary, kernel: ExactScorer.kernelName)) }
+        return summary
+    }
+
+    /// One line of figures for standard error (`scripts/bench-search` reads it).
+    public static func describe(_ s: SearchSummary, kernel: String) -> String {
+        func rate(_ n: Int, _ t: Double) -> String { t > 0 ? String(format: "%.1f", Double(n) / t) : "inf" }
+        var line = "searched \(s.searched) of \(s.queries) queries over \(s.shards) shard(s), \(s.documents) documents: "
+        line += String(format: "embed %.3f s, search %.3f s (%@ kernel); ", s.embedSeconds, s.searchSeconds, kernel)
+        line += "queries/s \(rate(s.searched, s.searchSeconds)) search only, \(rate(s.searched, s.embedSeconds + s.searchSeconds)) with embedding; "
+        line += "\(s.lines) lines"
+        if s.emptyQueries > 0 { line += "; \(s.emptyQueries) empty queries skipped" }
+        if s.noResult > 0 { line += "; \(s.noResult) queries without result" }
+        return line
+    }
+
+    /// The queries of the file, in file order, restricted to the judged ones when a qrels
+    /// file is given.
+    static func selectQueries(_ options: SearchOptions) throws -> [Query] {
+        let all = try QueryReader.read(path: options.queriesPath)
+        guard let qp = options.qrelsPath else { return all }
+        let qrels = try Qrels.read(path: qp)
+        let judged = Set(qrels.queryIDs)
+        let kept = all.filter { judged.contains($0.id) }
+        let missing = judged.subtracting(kept.map(\.id))
+        if !missing.isEmpty && !options.quiet {
+            let some = missing.sorted().prefix(5).joined(separator: ", ")
+            Console.warning("\(qp): \(missing.count) judged queries are not in \(options.queriesPath) (\(some)\(missing.count > 5 ? ", ..." : ""))")
+        }
+        return kept
+    }
+
+    /// The query embedder: the bi-encoder of `modelDirectory`, or the test-only
+    /// `INDEXER_TEST_EMBEDDER=hash-DIM` stand-in the build also honours.
+    static func makeQueryEmbedder(_ options: SearchOptions, environment: [String: String]) throws -> DocumentEmbedder {
+        if let spec = environment["INDEXER_TEST_EMBEDDER"], spec.hasPrefix("replay:") {
+            throw IndexerError(.usage, "INDEXER_TEST_EMBEDDER=\(spec) replays document vectors; it cannot embed queries")
+        }
+        var b = BuildOptions(corpusPath: options.queriesPath, outDirectory: options.indexDirectory, shardCount: 1)
+        b.modelDirectory = options.modelDirectory
+        b.threads = options.threads
+        b.batchSize = options.batchSize
+        return try IndexBuild.makeEmbedder(b, environment: environment)
+    }
+}

@@ -1,0 +1,42 @@
+import Formats
+import Foundation
+import Retrieval
+
+/// `indexer merge`: partial runs of a distributed search into one run.
+struct MergeCommand: Command {
+    static let name = "merge"
+    static let summary = "merge the partial runs of a distributed search into one run"
+    static let usage = """
+    usage: indexer merge --top-n N --out RUN [--tag NAME] PARTIAL...
+
+    Reduces the partial runs written by 'indexer search --shard-id I' (one a shard) into the
+    top N a query under the search's order (score descending, then document id ascending):
+    the same bytes as one search over all shards, provided each partial was searched with a
+    --top-n of at least N. Scores are read back exactly; a partial not in the search's own
+    layout, a document in two partials, or partials from different query files are refused.
+
+      --top-n N     results a query
+      --out RUN     the run file written
+      --tag NAME    run tag (default: the partials' tag)
+    """
+
+    let paths: [String]
+    let topN: Int
+    let out: String
+    let tag: String?
+
+    init(arguments: [String]) throws {
+        let a = try Arguments(arguments, options: ["--top-n", "--out", "--tag"])
+        guard !a.positionals.isEmpty else { throw IndexerError(.usage, "no partial runs given") }
+        paths = a.positionals
+        topN = try a.int("--top-n", in: 1...1_000_000) ?? { throw IndexerError(.usage, "missing --top-n") }()
+        out = try a.required("--out")
+        tag = a.string("--tag")
+    }
+
+    func run() throws -> Int32 {
+        let s = try RunMerge.run(paths: paths, topN: topN, out: out, tag: tag)
+        Console.info("merged \(s.partials) partial runs: \(s.queries) queries, \(s.lines) lines")
+        return 0
+    }
+}

@@ -1,0 +1,75 @@
+import Formats
+import Foundation
+import Retrieval
+
+/// `indexer search`: exact top-N dense retrieval of a query file over an index.
+struct SearchCommand: Command {
+    static let name = "search"
+    static let summary = "exact top-N dense search of a query file over an index (TREC run)"
+    static let usage = """
+    usage: indexer search --index INDEX_DIR --queries FILE --top-n N --out RUN [--qrels FILE]
+                          [--tag NAME] [--shard-id I] [--model DIR] [--batch-size B]
+                          [--threads T] [--quiet]
+
+    Embeds every query once with the index's bi-encoder, scores it against every document
+    of every shard by exact inner product, and writes the top N a query as a TREC run
+    (qid Q0 docid rank score tag; ranks from 1; queries in file order). Ties: score
+    descending, then document id ascending (UTF-8 bytes). The run is the same bytes for
+    any thread count, batch size or shard count (docs/SEARCH.md).
+
+      --index INDEX_DIR   the index folder (indexer build)
+      --queries FILE      BEIR queries.jsonl or TSV qid<TAB>text (plain or .gz)
+      --top-n N           results a query
+      --out RUN           the run file written
+      --qrels FILE        search only the queries judged in this qrels file (a BEIR split)
+      --tag NAME          run tag (default indexer-dense)
+      --shard-id I        search only shard I and write a partial run for indexer merge;
+                          also taken from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID
+      --model DIR         bi-encoder folder (default models/all-MiniLM-L6-v2); it must be
+                          the model the index was built with
+      --batch-size B      queries a model call (default 64; does not change the output)
+      --threads T         threads (default: all cores; does not change the output)
+      --quiet             no progress or summary on stderr (warnings stay)
+
+    Queries with empty text, or without result, are reported on stderr and get no lines.
+    """
+
+    let options: SearchOptions
+
+    init(arguments: [String]) throws {
+        let a = try Arguments(arguments, options: ["--index", "--queries", "--top-n", "--out", "--qrels", "--tag", "--shard-id",
+                                                   "--model", "--batch-size", "--threads"], flags: ["--quiet"])
+        guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
+        let n = try a.int("--top-n", in: 1...1_000_000) ?? { throw IndexerError(.usage, "missing --top-n") }()
+        var o = SearchOptions(indexDirectory: try a.required("--index"), queriesPath: try a.required("--queries"),
+                              topN: n, outPath: try a.required("--out"))
+        o.qrelsPath = a.string("--qrels")
+        if let t = a.string("--tag") {
+            guard !t.isEmpty, !t.contains(where: { $0.isWhitespace }) else { throw IndexerError(.usage, "--tag must be one word, not '\(t)'") }
+            o.tag = t
+        }
+        o.shardID = try SearchCommand.workerShard(explicit: try a.int("--shard-id", in: 0...9998), environment: ProcessInfo.processInfo.environment)
+        if let m = a.string("--model") { o.modelDirectory = m }
+        o.batchSize = try a.int("--batch-size", default: 64, in: 1...65536)!
+        o.threads = try a.int("--threads", in: 1...1024)
+        o.quiet = a.flag("--quiet")
+        options = o
+    }
+
+    /// `--shard-id`, else `JOB_COMPLETION_INDEX`, else `SLURM_ARRAY_TASK_ID` (range checked
+    /// against the manifest by the search).
+    static func workerShard(explicit: Int?, environment: [String: String]) throws -> Int? {
+        if let explicit { return explicit }
+        for name in ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"] {
+            guard let s = environment[name], !s.isEmpty else { continue }
+            guard let v = Int(s), v >= 0 else { throw IndexerError(.usage, "\(name)='\(s)' is not a shard number") }
+            return v
+        }
+        return nil
+    }
+
+    func run() throws -> Int32 {
+        _ = try SearchJob.run(options)
+        return 0
+    }
+}
