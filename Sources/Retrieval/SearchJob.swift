@@ -120,7 +120,7 @@ public enum SearchJob {
         let embedProgress = Formats.Progress("embed queries", total: searched.count, unit: "queries", quiet: options.quiet)
         for start in stride(from: 0, to: searched.count, by: options.batchSize) {
             let batch = searched[start..<min(searched.count, start + options.batchSize)].map(\.text)
-            let v = try embedder.embed(batch)
+            let v = try embedder.embedDocuments(batch)
             guard v.count == batch.count * manifest.dimension else {
                 throw IndexerError(.internal, "the embedder returned \(v.count) floats for \(batch.count) queries")
             }

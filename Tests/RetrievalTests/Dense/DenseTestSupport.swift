@@ -104,7 +104,7 @@ final class DenseFixture {
         let embedder = HashEmbedder(dimension: DenseFixture.dimension)
         var out = ""
         for q in queries where !q.text.allSatisfy({ $0.isWhitespace }) {
-            let qv = try embedder.embed([q.text])
+            let qv = try embedder.embedDocuments([q.text])
             var scored = docs.map { d -> (String, Float) in
                 let s = ExactScorer.referenceScore(qv[...], d.vector[...])
                 return (d.id, d.scale.map { s * $0 } ?? s)
