@@ -69,29 +69,57 @@ public struct TrecRun: Sendable {
         let lines = try LineReader(path: path)
         var run = TrecRun(path: path)
         var seen: [String: [String: Int]] = [:]
+        // Runs repeat the query id and tag on every line: reuse the previous line's strings.
+        var lastQidBytes: [UInt8] = [], lastQid = ""
+        var lastTagBytes: [UInt8] = [], lastTag = ""
+        var starts = [Int](repeating: 0, count: 7), ends = [Int](repeating: 0, count: 7)
         while let bytes = try lines.nextLine() {
             if CorpusReader.isBlank(bytes) { continue }
             let line = lines.lineNumber
-            let text = try lines.string(bytes)
-            let f = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard f.count == 6 else {
-                let what = f.count < 6 ? "too few" : "too many"
-                throw IndexerError.badInput("\(what) fields: \(f.count), expected 6 (qid Q0 docid rank score tag)", path: path, line: line)
+            // Split on runs of spaces and tabs, counting up to 7 fields (7 means too many).
+            var n = 0, i = 0
+            let count = bytes.count
+            while i < count && n < 7 {
+                while i < count && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
+                if i == count { break }
+                starts[n] = i
+                while i < count && bytes[i] != 0x20 && bytes[i] != 0x09 { i += 1 }
+                ends[n] = i
+                n += 1
             }
-            guard let rank = Int(f[3]) else {
-                throw IndexerError.badInput("rank '\(f[3])' is not an integer", path: path, line: line)
+            guard n == 6 else {
+                let what = n < 6 ? "too few fields: \(n)" : "too many fields"
+                throw IndexerError.badInput("\(what), expected 6 (qid Q0 docid rank score tag)", path: path, line: line)
             }
-            guard let score = Double(f[4]) else {
-                throw IndexerError.badInput("score '\(f[4])' is not a number", path: path, line: line)
+            func field(_ k: Int) throws -> String {
+                guard let s = String(validating: bytes[starts[k]..<ends[k]], as: UTF8.self) else {
+                    throw IndexerError.badInput("invalid UTF-8", path: path, line: line)
+                }
+                return s
+            }
+            guard let rank = Int(try field(3)) else {
+                throw IndexerError.badInput("rank '\(try field(3))' is not an integer", path: path, line: line)
+            }
+            guard let score = Double(try field(4)) else {
+                throw IndexerError.badInput("score '\(try field(4))' is not a number", path: path, line: line)
             }
             guard score.isFinite else {
-                throw IndexerError.badInput("score '\(f[4])' is not a finite number", path: path, line: line)
+                throw IndexerError.badInput("score '\(try field(4))' is not a finite number", path: path, line: line)
             }
-            let qid = String(f[0]), docid = String(f[2])
-            if let first = seen[qid, default: [:]].updateValue(line, forKey: docid) {
-                throw IndexerError.badInput("duplicate document '\(docid)' for query '\(qid)' (first on line \(first)); trec_eval refuses duplicates", path: path, line: line)
+            if !bytes[starts[0]..<ends[0]].elementsEqual(lastQidBytes) {
+                lastQid = try field(0)
+                lastQidBytes = Array(bytes[starts[0]..<ends[0]])
             }
-            run.append(RunEntry(qid: qid, docid: docid, rank: rank, score: score, tag: String(f[5]), line: line))
+            if !bytes[starts[5]..<ends[5]].elementsEqual(lastTagBytes) {
+                lastTag = try field(5)
+                lastTagBytes = Array(bytes[starts[5]..<ends[5]])
+            }
+            _ = try field(1)  // not used (trec_eval ignores it) but must be text
+            let docid = try field(2)
+            if let first = seen[lastQid, default: [:]].updateValue(line, forKey: docid) {
+                throw IndexerError.badInput("duplicate document '\(docid)' for query '\(lastQid)' (first on line \(first)); trec_eval refuses duplicates", path: path, line: line)
+            }
+            run.append(RunEntry(qid: lastQid, docid: docid, rank: rank, score: score, tag: lastTag, line: line))
         }
         return run
     }

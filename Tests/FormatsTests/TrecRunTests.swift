@@ -39,6 +39,13 @@ final class TrecRunTests: XCTestCase {
         }
     }
 
+    func testInvalidUTF8IsRefused() {
+        let path = TestFiles.write(Array("q Q0 d 1 1 t\nq Q0 ".utf8) + [0xFF] + Array(" 2 1 t\n".utf8), name: "r")
+        let e = indexerError { _ = try TrecRun.read(path: path) }
+        XCTAssertEqual(e?.line, 2)
+        XCTAssertTrue(e?.message.contains("UTF-8") ?? false)
+    }
+
     func testSameDocumentInTwoQueriesIsFine() throws {
         let run = try TrecRun.read(path: TestFiles.write("a Q0 d 1 1 t\nb Q0 d 1 1 t\n", name: "r"))
         XCTAssertEqual(run.queries.count, 2)
