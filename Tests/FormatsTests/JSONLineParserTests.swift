@@ -128,3 +128,96 @@ final class JSONLineParserTests: XCTestCase {
         if checked == 0 { throw XCTSkip("../shared/data is absent") }
     }
 }
+
+/// Random objects written by an independent encoder (random escape choices, raw or escaped
+/// non-ASCII, surrogate pairs, nested values around the wanted keys) must parse back exactly.
+final class JSONLineParserPropertyTests: XCTestCase {
+    var rng = SplitMix(seed: 42)
+
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    func randomScalar() -> Unicode.Scalar {
+        switch rng.below(6) {
+        case 0: return Unicode.Scalar(UInt8(rng.below(0x20)))                       // control
+        case 1: return ["\"", "\\", "/", " ", "\u{7F}"].map { Unicode.Scalar($0)! }[rng.below(5)]
+        case 2: return Unicode.Scalar(UInt32(0x80 + rng.below(0x780)))!              // 2-byte
+        case 3:
+            var v = UInt32(0x800 + rng.below(0xF800))
+            if (0xD800...0xDFFF).contains(v) { v = 0x4E2D }
+            return Unicode.Scalar(v)!                                                 // 3-byte
+        case 4: return Unicode.Scalar(UInt32(0x10000 + rng.below(0x100000)))!        // astral
+        default: return Unicode.Scalar(UInt8(0x20 + rng.below(0x5F)))                // ASCII
+        }
+    }
+
+    func encode(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            let escapeAll = rng.below(4) == 0
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += rng.below(2) == 0 ? "\\\\" : "\\u005c"
+            case "\n" where !escapeAll: out += "\\n"
+            case "\t" where !escapeAll: out += "\\t"
+            default:
+                if u.value < 0x20 || escapeAll {
+                    if u.value >= 0x10000 {
+                        let v = u.value - 0x10000
+                        out += String(format: "\\u%04X\\u%04x", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF))
+                    } else {
+                        out += String(format: rng.below(2) == 0 ? "\\u%04x" : "\\u%04X", u.value)
+                    }
+                } else if u == "/" && rng.below(2) == 0 {
+                    out += "\\/"
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    func randomValue(depth: Int) -> String {
+        switch rng.below(depth > 3 ? 5 : 7) {
+        case 0: return encode(String(String.UnicodeScalarView((0..<rng.below(8)).map { _ in randomScalar() })))
+        case 1: return ["0", "-0", "12", "-3.25", "1e5", "2E-7", "-0.0e+0", "123456789012345678901234567890"][rng.below(8)]
+        case 2: return ["true", "false", "null"][rng.below(3)]
+        case 3: return "[]"
+        case 4: return "{}"
+        case 5: return "[" + (0..<1 + rng.below(3)).map { _ in randomValue(depth: depth + 1) }.joined(separator: rng.below(2) == 0 ? "," : " ,\t") + "]"
+        default:
+            return "{" + (0..<1 + rng.below(3)).map { _ in encode(["text", "_id", "k", "title"][rng.below(4)]) + ":" + randomValue(depth: depth + 1) }.joined(separator: ",") + "}"
+        }
+    }
+
+    func testRandomObjectsRoundTrip() throws {
+        let parser = JSONLineParser(keys: ["_id", "text"])
+        for _ in 0..<3000 {
+            let id = String(String.UnicodeScalarView((0..<1 + rng.below(6)).map { _ in randomScalar() }))
+            let text = String(String.UnicodeScalarView((0..<rng.below(40)).map { _ in randomScalar() }))
+            var members = [encode("_id") + ":" + encode(id), encode("text") + " : " + encode(text)]
+            for _ in 0..<rng.below(4) { members.insert(encode("other\(rng.below(9))") + ":" + randomValue(depth: 0), at: rng.below(members.count + 1)) }
+            let ws = [" ", "", "\t", "  "]
+            let line = ws[rng.below(4)] + "{" + members.joined(separator: ws[rng.below(4)] + "," + ws[rng.below(4)]) + "}" + ws[rng.below(4)]
+            let v = try parser.parse(Array(line.utf8))
+            XCTAssertEqual(v[0], .string(id), line)
+            XCTAssertEqual(v[1], .string(text), line)
+            // Any prefix that stops before the closing brace is invalid.
+            let bytes = Array(line.utf8)
+            let closing = bytes.lastIndex(of: UInt8(ascii: "}"))!
+            let prefix = Array(bytes.prefix(rng.below(closing + 1)))
+            XCTAssertThrowsError(try parser.parse(prefix), String(decoding: prefix, as: UTF8.self))
+        }
+    }
+}
