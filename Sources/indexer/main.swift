@@ -10,11 +10,12 @@ let commands: [any Command.Type] = [
     RerankCommand.self,
     RunCommand.self,
     SearchCommand.self, MergeCommand.self, FuseCommand.self,
+    EmbedCommand.self, BenchSgemmCommand.self,
 ]
 
 func printUsage() {
     var s = "usage: indexer COMMAND [OPTIONS]\n\nOffline retrieval and reranking: build index shards, search, rerank, evaluate.\n\ncommands:\n"
-    for c in commands { s += "  " + c.name.padding(toLength: 10, withPad: " ", startingAt: 0) + c.summary + "\n" }
+    for c in commands where !c.summary.isEmpty { s += "  " + c.name.padding(toLength: 10, withPad: " ", startingAt: 0) + c.summary + "\n" }
     s += "\n'indexer COMMAND --help' shows a command's options.\n"
     FileHandle.standardError.write(Data(s.utf8))
 }

@@ -22,6 +22,10 @@ public final class BiEncoder: @unchecked Sendable {
 
     let tokenizer: BertTokenizer
     let pool: EncoderPool
+    private let countLock = NSLock()
+    private var lastCount = 0
+    /// Word pieces encoded by the last ``embed(_:batchSize:)`` call (for throughput reports).
+    public var lastTokenCount: Int { countLock.lock(); defer { countLock.unlock() }; return lastCount }
     private let directory: ModelDirectory
     private let fingerprintLock = NSLock()
     private var fingerprintValue: String?
@@ -99,6 +103,9 @@ public final class BiEncoder: @unchecked Sendable {
         let h = dimension
         for t in tokenized { try pool.validate(t, modelPath: modelDirectory) }
         var out = [Float](repeating: 0, count: tokenized.count * h)
+        countLock.lock()
+        lastCount = tokenized.reduce(0) { $0 + $1.ids.count }
+        countLock.unlock()
         let order = tokenized.indices.sorted { (tokenized[$0].ids.count, $1) > (tokenized[$1].ids.count, $0) }
         try out.withUnsafeMutableBufferPointer { dst in
             let base = dst.baseAddress!

@@ -5,7 +5,9 @@
 /// to the nearest integer uses the 1.5·2^23 trick, which needs no SSE4.1 rounding mode.
 @inline(__always)
 func vectorExp(_ x0: Vec) -> Vec {
-    let x = x0.clamped(lowerBound: Vec(repeating: -87.3), upperBound: Vec(repeating: 88.7))
+    // Explicit selects: the generic clamped/pointwiseMin are not inlined for SIMD8.
+    var x = x0.replacing(with: -87.3, where: x0 .< -87.3)
+    x.replace(with: 88.7, where: x .> 88.7)
     let magic = Vec(repeating: 12582912.0)  // 1.5 × 2^23
     let shifted = x * 1.44269504 + magic
     let n = shifted - magic
@@ -36,7 +38,7 @@ func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int) {
         let row = x + r * ld
         var m = Vec(repeating: -.infinity)
         var i = 0
-        while i + 8 <= n { m = pointwiseMax(m, loadVec(row + i)); i += 8 }
+        while i + 8 <= n { let v = loadVec(row + i); m.replace(with: v, where: v .> m); i += 8 }
         var mx = m.max()
         while i < n { mx = Swift.max(mx, row[i]); i += 1 }
         let mv = Vec(repeating: mx)

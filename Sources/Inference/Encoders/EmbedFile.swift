@@ -1,0 +1,61 @@
+import Foundation
+import Formats
+
+/// What `indexer embed` did.
+public struct EmbedSummary: Sendable {
+    public var texts: Int
+    /// Word pieces fed to the encoder, [CLS] and [SEP] included, after truncation.
+    public var tokens: Int
+    public var dimension: Int
+    /// Seconds spent tokenising and encoding (model load and file reading excluded).
+    public var encodeSeconds: Double
+    public var fingerprint: String
+}
+
+/// `indexer embed`: JSON lines in, a float32 `.npy` of unit vectors out (row i = line i).
+public enum EmbedFile {
+    /// Embeds every line of `input` with the bi-encoder in `modelDirectory` and writes
+    /// `output` (shape (n, dimension), '<f4', C order) atomically: on any error nothing
+    /// appears under `output`.
+    ///
+    /// The input is read twice (count, then embed in chunks), so memory stays bounded.
+    public static func run(modelDirectory: String, input: String, output: String, batchSize: Int = 32,
+                           threads: Int? = nil, maxLength: Int? = nil, quiet: Bool = false) throws -> EmbedSummary {
+        let encoder = try BiEncoder(modelDirectory: modelDirectory, maxLength: maxLength, threads: threads)
+        var count = 0
+        let counter = try LineReader(path: input)
+        while try counter.nextLine() != nil { count += 1 }
+        let writer = try NPYWriter(path: output, columns: encoder.dimension, rows: count)
+        var committed = false
+        defer { if !committed { writer.abandon() } }
+        let progress = Progress("embed", total: count, unit: "texts", quiet: quiet)
+        let reader = try LineReader(path: input)
+        var chunk: [String] = []
+        let chunkSize = max(256, batchSize * encoder.threads * 8)
+        var tokens = 0, seconds = 0.0, seen = 0
+        func flush() throws {
+            guard !chunk.isEmpty else { return }
+            let start = Date()
+            let vectors = try encoder.embed(chunk, batchSize: batchSize)
+            seconds += Date().timeIntervalSince(start)
+            tokens += encoder.lastTokenCount
+            try writer.append(vectors)
+            progress.advance(by: chunk.count)
+            chunk.removeAll(keepingCapacity: true)
+        }
+        while let line = try reader.nextLine() {
+            chunk.append(try TextLine.text(fromJSON: line, path: input, lineNumber: reader.lineNumber))
+            seen += 1
+            if chunk.count == chunkSize { try flush() }
+        }
+        try flush()
+        guard seen == count else {
+            throw IndexerError(.io, "the file changed while it was read (\(count) lines, then \(seen))", path: input)
+        }
+        try writer.commit()
+        committed = true
+        progress.finish()
+        return EmbedSummary(texts: count, tokens: tokens, dimension: encoder.dimension, encodeSeconds: seconds,
+                            fingerprint: encoder.fingerprint)
+    }
+}

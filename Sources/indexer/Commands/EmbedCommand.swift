@@ -1,0 +1,56 @@
+import Formats
+import Foundation
+import Inference
+
+/// `indexer embed`: JSON lines → float32 `.npy` of L2-normalised embeddings.
+struct EmbedCommand: Command {
+    static let name = "embed"
+    static let summary = "embed JSON-line texts into a float32 .npy (row i = line i)"
+    static let usage = """
+    usage: indexer embed --input FILE --out FILE.npy [--model DIR] [--batch-size B]
+                         [--threads T] [--max-length L] [--quiet]
+
+    Reads JSON lines (plain or .gz): a BEIR corpus record {"_id", "title", "text"} is
+    embedded as (title + " " + text) stripped of surrounding whitespace, as BEIR does; any
+    other object is embedded from its "text". Writes a NumPy .npy (format 1.0, '<f4', C
+    order, shape (lines, dimension)) atomically; vectors are L2-normalised.
+
+      --model DIR       sentence-transformers folder (default models/all-MiniLM-L6-v2)
+      --input FILE      the JSON-lines file
+      --out FILE.npy    the output
+      --batch-size B    texts per model call (default 32; does not change the output)
+      --threads T       encoder threads (default: all cores; does not change the output)
+      --max-length L    word pieces per text (default: the model's, 256 for MiniLM)
+      --quiet           no progress and no summary on stderr
+
+    Exit 2 for a malformed input line (file:line named), 1 for a missing or damaged model.
+    """
+
+    let model: String, input: String, output: String
+    let batchSize: Int, threads: Int?, maxLength: Int?, quiet: Bool
+
+    init(arguments: [String]) throws {
+        let a = try Arguments(arguments, options: ["--model", "--input", "--out", "--batch-size", "--threads", "--max-length"],
+                              flags: ["--quiet"])
+        guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
+        model = a.string("--model") ?? "models/all-MiniLM-L6-v2"
+        input = try a.required("--input")
+        output = try a.required("--out")
+        batchSize = try a.int("--batch-size", default: 32, in: 1...65536)!
+        threads = try a.int("--threads", in: 1...1024)
+        maxLength = try a.int("--max-length", in: 2...100_000)
+        quiet = a.flag("--quiet")
+    }
+
+    func run() throws -> Int32 {
+        let s = try EmbedFile.run(modelDirectory: model, input: input, output: output, batchSize: batchSize,
+                                  threads: threads, maxLength: maxLength, quiet: quiet)
+        if !quiet {
+            let secs = max(s.encodeSeconds, 1e-9)
+            Console.info(String(format: "embed: %d texts, %d tokens, dim %d in %.2f s: %.1f texts/s, %.1f tokens/s; model %@",
+                                s.texts, s.tokens, s.dimension, s.encodeSeconds, Double(s.texts) / secs,
+                                Double(s.tokens) / secs, String(s.fingerprint.prefix(16))))
+        }
+        return 0
+    }
+}
