@@ -9,7 +9,6 @@ public struct EmbedSummary: Sendable {
     public var dimension: Int
     /// Seconds spent tokenising and encoding (model load and file reading excluded).
     public var encodeSeconds: Double
-    public var fingerprint: String
 }
 
 /// `indexer embed`: JSON lines in, a float32 `.npy` of unit vectors out (row i = line i).
@@ -55,7 +54,6 @@ public enum EmbedFile {
         try writer.commit()
         committed = true
         progress.finish()
-        return EmbedSummary(texts: count, tokens: tokens, dimension: encoder.dimension, encodeSeconds: seconds,
-                            fingerprint: encoder.fingerprint)
+        return EmbedSummary(texts: count, tokens: tokens, dimension: encoder.dimension, encodeSeconds: seconds)
     }
 }

@@ -47,9 +47,9 @@ struct EmbedCommand: Command {
                                   threads: threads, maxLength: maxLength, quiet: quiet)
         if !quiet {
             let secs = max(s.encodeSeconds, 1e-9)
-            Console.info(String(format: "embed: %d texts, %d tokens, dim %d in %.2f s: %.1f texts/s, %.1f tokens/s; model %@",
+            Console.info(String(format: "embed: %d texts, %d tokens, dim %d in %.2f s: %.1f texts/s, %.1f tokens/s",
                                 s.texts, s.tokens, s.dimension, s.encodeSeconds, Double(s.texts) / secs,
-                                Double(s.tokens) / secs, String(s.fingerprint.prefix(16))))
+                                Double(s.tokens) / secs))
         }
         return 0
     }
