@@ -2,6 +2,7 @@ import Foundation
 import Formats
 import Indexing
 import Reranking
+import Retrieval
 
 extension JobRunner {
     static func applyLexical(_ options: inout BuildOptions, _ lexical: Bool) throws {
@@ -11,7 +12,33 @@ extension JobRunner {
     }
 
     func searchPlan() throws -> Plan? {
-        throw IndexerError(.internal, "the search step is not wired into jobs yet")
+        let s = spec.search
+        guard s.retriever == "dense" else {
+            throw IndexerError(.badInput, "search.retriever: '\(s.retriever)' is not available in jobs yet", path: spec.path)
+        }
+        var inputs = [spec.index.directory + "/manifest.json", spec.queries] + JobRunner.modelFiles(spec.index.model)
+        if let q = spec.qrels { inputs.append(q) }
+        return Plan(step: .search, inputs: inputs,
+                    settings: ["retriever": s.retriever, "top_n": "\(s.topN)"],
+                    outputs: { [paths] in [paths.candidates] },
+                    run: { [spec, paths, options] in
+                        var o = SearchOptions(indexDirectory: spec.index.directory, queriesPath: spec.queries,
+                                              topN: s.topN, outPath: paths.candidates)
+                        o.qrelsPath = spec.qrels
+                        o.tag = "indexer-\(s.retriever)"
+                        o.batchSize = s.batchSize
+                        o.threads = spec.threads
+                        o.modelDirectory = spec.index.model
+                        o.quiet = options.quiet
+                        // The job searches every shard here, whatever the environment says.
+                        var env = ProcessInfo.processInfo.environment
+                        env["JOB_COMPLETION_INDEX"] = nil
+                        env["SLURM_ARRAY_TASK_ID"] = nil
+                        let r = try SearchJob.run(o, environment: env)
+                        return ["queries": r.queries, "searched": r.searched, "empty_queries": r.emptyQueries,
+                                "no_result": r.noResult, "documents": r.documents,
+                                "embed_seconds": r.embedSeconds, "search_seconds": r.searchSeconds]
+                    })
     }
 
     func rerankPlan() throws -> Plan? {
