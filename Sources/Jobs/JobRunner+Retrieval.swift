@@ -30,11 +30,7 @@ extension JobRunner {
                         o.threads = spec.threads
                         o.modelDirectory = spec.index.model
                         o.quiet = options.quiet
-                        // The job searches every shard here, whatever the environment says.
-                        var env = ProcessInfo.processInfo.environment
-                        env["JOB_COMPLETION_INDEX"] = nil
-                        env["SLURM_ARRAY_TASK_ID"] = nil
-                        let r = try SearchJob.run(o, environment: env)
+                        let r = try SearchJob.run(o, environment: options.environment)
                         return ["queries": r.queries, "searched": r.searched, "empty_queries": r.emptyQueries,
                                 "no_result": r.noResult, "documents": r.documents,
                                 "embed_seconds": r.embedSeconds, "search_seconds": r.searchSeconds]

@@ -17,10 +17,18 @@ public struct JobRunOptions: Sendable {
     public var force = false
     /// No progress output.
     public var quiet = false
-    public init(only: JobStep? = nil, force: Bool = false, quiet: Bool = false) {
+    /// The environment the steps see (tests pass their own).
+    public var environment: [String: String]
+    public init(only: JobStep? = nil, force: Bool = false, quiet: Bool = false,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.only = only
         self.force = force
         self.quiet = quiet
+        // A job builds and searches every shard on this machine, whatever a scheduler set.
+        var env = environment
+        env["JOB_COMPLETION_INDEX"] = nil
+        env["SLURM_ARRAY_TASK_ID"] = nil
+        self.environment = env
     }
 }
 
@@ -134,11 +142,7 @@ public final class JobRunner {
                         o.threads = spec.threads
                         o.quiet = options.quiet
                         try JobRunner.applyLexical(&o, ix.lexical)
-                        // The job builds every shard on this machine, whatever the environment says.
-                        var env = ProcessInfo.processInfo.environment
-                        env["JOB_COMPLETION_INDEX"] = nil
-                        env["SLURM_ARRAY_TASK_ID"] = nil
-                        let s = try IndexBuild.run(o, environment: env)
+                        let s = try IndexBuild.run(o, environment: options.environment)
                         return ["documents": s.documents, "built": s.built, "skipped": s.skipped]
                     })
     }
