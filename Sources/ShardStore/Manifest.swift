@@ -1,5 +1,8 @@
 import Formats
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `manifest.json`: the list of a finished index's shards with their counts, sizes and
 /// SHA-256, and the model and settings they were built with.
@@ -127,18 +130,19 @@ public struct Manifest: Codable, Equatable, Sendable {
         try AtomicFile.write(try encoded(), to: directory + "/" + Manifest.fileName)
     }
 
-    /// The SHA-256 of a file, read a megabyte at a time.
+    /// The SHA-256 of a file, read a megabyte at a time into one reused buffer.
     public static func fileSHA256(_ path: String) throws -> String {
-        guard let h = FileHandle(forReadingAtPath: path) else { throw IndexerError.io("cannot open", path: path) }
-        defer { try? h.close() }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw IndexerError.io("cannot open", path: path) }
+        defer { close(fd) }
         var sha = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let chunk: Data
-            do { chunk = try h.read(upToCount: 1 << 20) ?? Data() } catch {
-                throw IndexerError(.io, "cannot read", path: path, cause: "\(error)")
-            }
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { sha.update($0) }
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw IndexerError.io("cannot read", path: path) }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { sha.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
         return sha.hexDigest()
     }

@@ -71,6 +71,7 @@ extension ShardReader {
                 seen[row] = true
                 previous = key
             }
+            if let l = sections.first(where: { $0.kind == SectionKind.idLookup.rawValue }) { release(l.offset..<(l.offset + l.length)) }
             if let id = firstMisplaced {
                 faults.append(IndexerError(.corrupt, "document '\(id)' does not belong to shard \(header.settings.shardIndex) of \(header.settings.shardCount)", path: path))
             }

@@ -136,6 +136,7 @@ public final class ShardReader: @unchecked Sendable {
                 throw IndexerError(.corrupt, "id lookup has \(l.length) bytes for \(count) documents", path: path)
             }
             guard CRC32C.checksum(lookup) == l.crc else { throw IndexerError(.corrupt, "id lookup checksum mismatch", path: path) }
+            release(l.offset..<(l.offset + l.length))
         } catch {
             munmap(m, fileSize)
             throw error
