@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import Indexing
+import Lexical
 import ShardStore
 
 /// The settings of one `indexer search` run.
@@ -27,6 +28,14 @@ public struct SearchOptions: Sendable {
     public var modelDirectory: String = "models/all-MiniLM-L6-v2"
     /// No progress output.
     public var quiet = false
+    /// The first stage: dense (default), bm25 (needs `indexer build --lexical`) or hybrid.
+    public var retriever: Retriever = .dense
+    /// BM25's k1 and b (Anserini's defaults 0.9 and 0.4).
+    public var bm25 = BM25Parameters()
+    /// How hybrid fuses its two lists (RRF with k = 60 by default).
+    public var fusion: FusionMethod = .rrf(k: FusionMethod.defaultK)
+    /// For hybrid: each list (BM25, dense) is cut at this depth before fusion.
+    public var fusionDepth: Int = 1000
 
     /// Options with defaults for everything but the index, the queries, N and the output.
     public init(indexDirectory: String, queriesPath: String, topN: Int, outPath: String) {
@@ -57,6 +66,8 @@ public struct SearchSummary: Sendable {
     public var embedSeconds: Double
     /// Seconds spent in the exact top-N search (after embedding, before writing).
     public var searchSeconds: Double
+    /// Of `searchSeconds`, the seconds spent in BM25 (0 for a dense search).
+    public var bm25Seconds: Double = 0
 }
 
 /// The library entry point of `indexer search`.
@@ -105,6 +116,25 @@ public enum SearchJob {
             }
         }
 
+        if options.retriever == .hybrid && options.shardID != nil {
+            throw IndexerError(.usage, "--retriever hybrid cannot search one shard: fusion needs each list's global ranks; search every shard with --retriever bm25 and dense (--shard-id, then indexer merge for each), then indexer fuse the two runs")
+        }
+        guard options.fusionDepth >= 1 else { throw IndexerError(.usage, "--fusion-depth must be at least 1") }
+        let threads = options.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // Hybrid cuts each list at the fusion depth; the others at N.
+        let depth = options.retriever == .hybrid ? options.fusionDepth : options.topN
+        var lexical: [[ScoredDocument]] = []
+        var bm25Seconds = 0.0
+        var documents = 0
+        if options.retriever.usesLexical {
+            let start = Date()
+            (lexical, documents) = try lexicalResults(options, manifest: manifest, selected: selected,
+                                                      texts: searched.map(\.text), depth: depth, threads: threads)
+            bm25Seconds = Date().timeIntervalSince(start)
+        }
+        var dense: [[ScoredDocument]] = []
+        var t0 = Date(), t1 = t0, t2 = t0
+        if options.retriever.usesDense {
         let embedder = try makeQueryEmbedder(options, environment: environment)
         guard embedder.fingerprint == manifest.modelFingerprint else {
             throw IndexerError(.mismatch, "the index was built with model '\(manifest.modelFingerprint)', the queries would be embedded with '\(embedder.fingerprint)'; search with the index's model (--model)", path: options.indexDirectory)
@@ -112,9 +142,8 @@ public enum SearchJob {
         guard embedder.dimension == manifest.dimension else {
             throw IndexerError(.mismatch, "the model gives \(embedder.dimension) components, the index holds \(manifest.dimension)", path: options.indexDirectory)
         }
-        let threads = options.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-        let t0 = Date()
+        t0 = Date()
         var vectors: [Float] = []
         vectors.reserveCapacity(searched.count * manifest.dimension)
         let embedProgress = Formats.Progress("embed queries", total: searched.count, unit: "queries", quiet: options.quiet)
@@ -128,26 +157,42 @@ public enum SearchJob {
             embedProgress.advance(by: batch.count)
         }
         embedProgress.finish()
-        let t1 = Date()
+        t1 = Date()
 
         let search = try DenseSearch(shards: readers)
         let progress = Formats.Progress("search", total: search.documentCount, unit: "documents", quiet: options.quiet)
-        let results = try search.search(queries: vectors, count: searched.count, topN: options.topN, threads: threads, progress: progress)
+        dense = try search.search(queries: vectors, count: searched.count, topN: depth, threads: threads, progress: progress)
         progress.finish()
-        let t2 = Date()
+        t2 = Date()
+        documents = search.documentCount
+        }
+        let fuseStart = Date()
+        var results: [[(id: String, score: Float)]] = []
+        var fused: [[(id: String, score: Double)]] = []
+        switch options.retriever {
+        case .dense: results = dense.map { $0.map { ($0.id, $0.score) } }
+        case .bm25: results = lexical.map { $0.map { ($0.id, $0.score) } }
+        case .hybrid: fused = SearchJob.fused(qids: searched.map(\.id), lexical: lexical, dense: dense, method: options.fusion, topN: options.topN)
+        }
+        let fuseSeconds = Date().timeIntervalSince(fuseStart)
 
         let writer = try TrecRunWriter(path: options.outPath)
         var lines = 0, noResult = 0
         do {
-            for (q, list) in zip(searched, results) {
-                if list.isEmpty {
+            for (i, q) in searched.enumerated() {
+                let count = options.retriever == .hybrid ? fused[i].count : results[i].count
+                if count == 0 {
                     noResult += 1
-                    if !options.quiet { Console.warning("\(options.queriesPath):\(q.line): query '\(q.id)' got no result (the searched shards hold no documents)") }
+                    let why = options.retriever == .dense ? "the searched shards hold no documents" : "no document holds a query term"
+                    if !options.quiet { Console.warning("\(options.queriesPath):\(q.line): query '\(q.id)' got no result (\(why))") }
                 }
-                for (r, d) in list.enumerated() {
-                    try writer.write(qid: q.id, docid: d.id, rank: r + 1, score: d.score, tag: options.tag)
+                if options.retriever == .hybrid {
+                    // Fused scores are written as doubles: RRF sums differ in the last bits.
+                    for (r, d) in fused[i].enumerated() { try writer.write(qid: q.id, docid: d.id, rank: r + 1, score: d.score, tag: options.tag) }
+                } else {
+                    for (r, d) in results[i].enumerated() { try writer.write(qid: q.id, docid: d.id, rank: r + 1, score: d.score, tag: options.tag) }
                 }
-                lines += list.count
+                lines += count
             }
             try writer.commit()
         } catch {
@@ -155,8 +200,9 @@ public enum SearchJob {
             throw error
         }
         let summary = SearchSummary(queries: queries.count, searched: searched.count, emptyQueries: empty, noResult: noResult,
-                                    shards: readers.count, documents: search.documentCount, lines: lines,
-                                    embedSeconds: t1.timeIntervalSince(t0), searchSeconds: t2.timeIntervalSince(t1))
+                                    shards: readers.count, documents: documents, lines: lines,
+                                    embedSeconds: t1.timeIntervalSince(t0),
+                                    searchSeconds: t2.timeIntervalSince(t1) + bm25Seconds + fuseSeconds, bm25Seconds: bm25Seconds)
         if !options.quiet { Console.info(describe(summary, kernel: ExactScorer.kernelName)) }
         return summary
     }
@@ -166,6 +212,7 @@ public enum SearchJob {
         func rate(_ n: Int, _ t: Double) -> String { t > 0 ? String(format: "%.1f", Double(n) / t) : "inf" }
         var line = "searched \(s.searched) of \(s.queries) queries over \(s.shards) shard(s), \(s.documents) documents: "
         line += String(format: "embed %.3f s, search %.3f s (%@ kernel); ", s.embedSeconds, s.searchSeconds, kernel)
+        if s.bm25Seconds > 0 { line += String(format: "bm25 %.3f s, bm25 queries/s %@; ", s.bm25Seconds, rate(s.searched, s.bm25Seconds)) }
         line += "queries/s \(rate(s.searched, s.searchSeconds)) search only, \(rate(s.searched, s.embedSeconds + s.searchSeconds)) with embedding; "
         line += "\(s.lines) lines"
         if s.emptyQueries > 0 { line += "; \(s.emptyQueries) empty queries skipped" }

@@ -1,15 +1,17 @@
 import Formats
 import Foundation
+import Lexical
 import Retrieval
 
 /// `indexer search`: exact top-N dense retrieval of a query file over an index.
 struct SearchCommand: Command {
     static let name = "search"
-    static let summary = "exact top-N dense search of a query file over an index (TREC run)"
+    static let summary = "exact top-N dense, BM25 or hybrid search of a query file over an index (TREC run)"
     static let usage = """
     usage: indexer search --index INDEX_DIR --queries FILE --top-n N --out RUN [--qrels FILE]
                           [--tag NAME] [--shard-id I] [--model DIR] [--batch-size B]
-                          [--threads T] [--quiet]
+                          [--threads T] [--retriever dense|bm25|hybrid] [--k1 K1] [--b B]
+                          [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--quiet]
 
     Embeds every query once with the index's bi-encoder, scores it against every document
     of every shard by exact inner product, and writes the top N a query as a TREC run
@@ -29,7 +31,19 @@ struct SearchCommand: Command {
                           the model the index was built with
       --batch-size B      queries a model call (default 64; does not change the output)
       --threads T         threads (default: all cores; does not change the output)
+      --retriever R       dense (default): the bi-encoder; bm25: the shards' lexical index
+                          (indexer build --lexical; no model needed); hybrid: both, each cut
+                          at --fusion-depth, fused into one candidate list
+      --k1 K1, --b B      BM25 parameters (default 0.9 and 0.4, Anserini's)
+      --fusion F          hybrid fusion: rrf (default) or minmax (docs/SEARCH.md)
+      --rrf-k K           the RRF constant (default 60)
+      --fusion-depth D    hybrid: results taken from each list before fusion (default 1000)
       --quiet             no progress or summary on stderr (warnings stay)
+
+    BM25 statistics (N, average length, df) are those of the whole index, also with
+    --shard-id, so partial BM25 runs merge into the one-machine run (docs/LEXICAL.md).
+    Hybrid searches every shard (fusion needs global ranks); distributed, run bm25 and dense
+    partials, indexer merge each, then indexer fuse.
 
     Queries with empty text, or without result, are reported on stderr and get no lines.
     """
@@ -38,7 +52,8 @@ struct SearchCommand: Command {
 
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--index", "--queries", "--top-n", "--out", "--qrels", "--tag", "--shard-id",
-                                                   "--model", "--batch-size", "--threads"], flags: ["--quiet"])
+                                                   "--model", "--batch-size", "--threads", "--retriever", "--k1", "--b",
+                                                   "--fusion", "--rrf-k", "--fusion-depth"], flags: ["--quiet"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         let n = try a.int("--top-n", in: 1...1_000_000) ?? { throw IndexerError(.usage, "missing --top-n") }()
         var o = SearchOptions(indexDirectory: try a.required("--index"), queriesPath: try a.required("--queries"),
@@ -53,6 +68,30 @@ struct SearchCommand: Command {
         o.batchSize = try a.int("--batch-size", default: 64, in: 1...65536)!
         o.threads = try a.int("--threads", in: 1...1024)
         o.quiet = a.flag("--quiet")
+        o.retriever = Retriever(rawValue: try a.choice("--retriever", ["dense", "bm25", "hybrid"], default: "dense"))!
+        if a.string("--tag") == nil { o.tag = "indexer-" + o.retriever.rawValue }
+        func positive(_ name: String, default d: Float, max: Float) throws -> Float {
+            guard let s = a.string(name) else { return d }
+            guard let v = Float(s), v.isFinite, v >= 0, v <= max else {
+                throw IndexerError(.usage, "\(name) takes a number in 0...\(max), not '\(s)'")
+            }
+            return v
+        }
+        o.bm25 = BM25Parameters(k1: try positive("--k1", default: 0.9, max: 1000), b: try positive("--b", default: 0.4, max: 1))
+        let fusion = try a.choice("--fusion", ["rrf", "minmax"], default: "rrf")
+        let k = try a.int("--rrf-k", default: 60, in: 0...1_000_000)!
+        o.fusion = fusion == "rrf" ? .rrf(k: Double(k)) : .minMax
+        o.fusionDepth = try a.int("--fusion-depth", default: 1000, in: 1...1_000_000)!
+        if o.retriever != .hybrid {
+            for name in ["--fusion", "--rrf-k", "--fusion-depth"] where a.string(name) != nil {
+                throw IndexerError(.usage, "\(name) applies to --retriever hybrid only")
+            }
+        }
+        if o.retriever == .dense {
+            for name in ["--k1", "--b"] where a.string(name) != nil {
+                throw IndexerError(.usage, "\(name) applies to --retriever bm25 or hybrid only")
+            }
+        }
         options = o
     }
 

@@ -1,0 +1,52 @@
+import Formats
+import Lexical
+import ShardStore
+
+/// Which first stage `indexer search` runs.
+public enum Retriever: String, Sendable, CaseIterable {
+    /// Exact inner product over the bi-encoder's vectors.
+    case dense
+    /// BM25 over the shards' lexical indexes (`indexer build --lexical`).
+    case bm25
+    /// Both, fused (RRF by default) into one candidate list.
+    case hybrid
+
+    /// Whether the run needs the bi-encoder.
+    var usesDense: Bool { self != .bm25 }
+    /// Whether the run needs the lexical index.
+    var usesLexical: Bool { self != .dense }
+}
+
+extension SearchJob {
+    /// BM25 top `depth` of `texts` over the `selected` shards, scored with the statistics of
+    /// every shard of the index (docs/LEXICAL.md, "Distributed BM25").
+    static func lexicalResults(_ options: SearchOptions, manifest: Manifest, selected: [Manifest.Shard],
+                               texts: [String], depth: Int, threads: Int) throws -> (results: [[ScoredDocument]], documents: Int) {
+        var all: [ShardReader] = []
+        for s in manifest.shards.sorted(by: { $0.index < $1.index }) {
+            all.append(try ShardReader(path: options.indexDirectory + "/" + s.file))
+        }
+        let searched = selected.map { s in manifest.shards.sorted(by: { $0.index < $1.index }).firstIndex { $0.index == s.index }! }
+        let search = try LexicalShardSearch(shards: all, searched: searched, parameters: options.bm25)
+        let hits = try search.search(queries: texts, topK: depth, threads: threads)
+        return (hits.map { $0.map { ScoredDocument(id: $0.id, score: $0.score) } }, search.documentCount)
+    }
+
+    /// The RRF (or min-max) fusion of `lexical` and `dense`, query by query, each list already
+    /// cut at the fusion depth; BM25 is given first (the order contributions are added in).
+    static func fused(qids: [String], lexical: [[ScoredDocument]], dense: [[ScoredDocument]],
+                      method: FusionMethod, topN: Int) -> [[(id: String, score: Double)]] {
+        func run(_ lists: [[ScoredDocument]]) -> TrecRun {
+            var r = TrecRun()
+            for (q, list) in zip(qids, lists) {
+                for (i, d) in list.enumerated() {
+                    r.append(RunEntry(qid: q, docid: d.id, rank: i + 1, score: Double(d.score), tag: "x"))
+                }
+            }
+            return r
+        }
+        let fused = RunFusion.fuse([run(lexical), run(dense)], method: method, topN: topN)
+        let byQuery = Dictionary(fused.map { ($0.qid, $0.results) }, uniquingKeysWith: { a, _ in a })
+        return qids.map { byQuery[$0] ?? [] }
+    }
+}
