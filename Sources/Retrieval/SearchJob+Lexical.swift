@@ -1,4 +1,5 @@
 import Formats
+import Foundation
 import Lexical
 import ShardStore
 
@@ -21,15 +22,17 @@ extension SearchJob {
     /// BM25 top `depth` of `texts` over the `selected` shards, scored with the statistics of
     /// every shard of the index (docs/LEXICAL.md, "Distributed BM25").
     static func lexicalResults(_ options: SearchOptions, manifest: Manifest, selected: [Manifest.Shard],
-                               texts: [String], depth: Int, threads: Int) throws -> (results: [[ScoredDocument]], documents: Int) {
+                               texts: [String], depth: Int, threads: Int) throws -> (results: [[ScoredDocument]], documents: Int, searchSeconds: Double) {
         var all: [ShardReader] = []
         for s in manifest.shards.sorted(by: { $0.index < $1.index }) {
             all.append(try ShardReader(path: options.indexDirectory + "/" + s.file))
         }
         let searched = selected.map { s in manifest.shards.sorted(by: { $0.index < $1.index }).firstIndex { $0.index == s.index }! }
         let search = try LexicalShardSearch(shards: all, searched: searched, parameters: options.bm25)
+        let start = Date()
         let hits = try search.search(queries: texts, topK: depth, threads: threads)
-        return (hits.map { $0.map { ScoredDocument(id: $0.id, score: $0.score) } }, search.documentCount)
+        let seconds = Date().timeIntervalSince(start)
+        return (hits.map { $0.map { ScoredDocument(id: $0.id, score: $0.score) } }, search.documentCount, seconds)
     }
 
     /// The RRF (or min-max) fusion of `lexical` and `dense`, query by query, each list already
