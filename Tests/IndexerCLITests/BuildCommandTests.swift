@@ -91,6 +91,30 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(try files(crashed), try files(clean))
     }
 
+    func testExternalSIGKILLThenRerunGivesIdenticalShards() throws {
+        // A real kill from outside, as soon as the build has started writing. Whether it lands
+        // early, late or after the build finished, the rerun must give the clean build's bytes.
+        let c = try corpus(1500)
+        let clean = dir + "/clean", crashed = dir + "/crashed"
+        XCTAssertEqual(try run(buildArgs(c, clean)).status, 0)
+        let t = try start(buildArgs(c, crashed), env: [:])
+        for _ in 0..<2000 {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: crashed)) ?? []
+            if names.contains(where: { $0.contains(".tmp-") }) || !t.0.isRunning { break }
+            usleep(5000)
+        }
+        kill(t.0.processIdentifier, SIGKILL)
+        let killed = finish(t)
+        let left = try FileManager.default.contentsOfDirectory(atPath: crashed)
+        print("external kill landed mid-build: \(killed.signal); left \(left.count) files")
+        if killed.signal {
+            XCTAssertFalse(left.contains("manifest.json"), "a killed build wrote a manifest: \(left)")
+        }
+        let rerun = try run(buildArgs(c, crashed))
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertEqual(try files(crashed), try files(clean))
+    }
+
     func testSIGKILLedWorkerResumesWithOtherShardKept() throws {
         let c = try corpus(200)
         let clean = dir + "/clean", crashed = dir + "/crashed"
