@@ -69,6 +69,9 @@ public struct SearchSummary: Sendable {
     /// Of `searchSeconds`, the seconds spent scoring BM25 queries (0 for a dense search; the
     /// loading of the lexical indexes and global statistics is outside it, inside `searchSeconds`).
     public var bm25Seconds: Double = 0
+    /// Process CPU seconds (all threads) in the dense search step: steadier than wall time on
+    /// a shared machine.
+    public var searchCPUSeconds: Double = 0
 }
 
 /// The library entry point of `indexer search`.
@@ -135,6 +138,7 @@ public enum SearchJob {
         }
         var dense: [[ScoredDocument]] = []
         var t0 = Date(), t1 = t0, t2 = t0
+        var c1 = 0.0, c2 = 0.0
         if options.retriever.usesDense {
         let embedder = try makeQueryEmbedder(options, environment: environment)
         guard embedder.fingerprint == manifest.modelFingerprint else {
@@ -159,12 +163,14 @@ public enum SearchJob {
         }
         embedProgress.finish()
         t1 = Date()
+        c1 = processCPUSeconds()
 
         let search = try DenseSearch(shards: readers)
         let progress = Formats.Progress("search", total: search.documentCount, unit: "documents", quiet: options.quiet)
         dense = try search.search(queries: vectors, count: searched.count, topN: depth, threads: threads, progress: progress)
         progress.finish()
         t2 = Date()
+        c2 = processCPUSeconds()
         documents = search.documentCount
         }
         let fuseStart = Date()
@@ -204,7 +210,7 @@ public enum SearchJob {
                                     shards: readers.count, documents: documents, lines: lines,
                                     embedSeconds: t1.timeIntervalSince(t0),
                                     searchSeconds: t2.timeIntervalSince(t1) + bm25LoadSeconds + bm25Seconds + fuseSeconds,
-                                    bm25Seconds: bm25Seconds)
+                                    bm25Seconds: bm25Seconds, searchCPUSeconds: c2 - c1)
         if !options.quiet { Console.info(describe(summary, kernel: ExactScorer.kernelName)) }
         return summary
     }
@@ -213,13 +219,20 @@ public enum SearchJob {
     public static func describe(_ s: SearchSummary, kernel: String) -> String {
         func rate(_ n: Int, _ t: Double) -> String { t > 0 ? String(format: "%.1f", Double(n) / t) : "inf" }
         var line = "searched \(s.searched) of \(s.queries) queries over \(s.shards) shard(s), \(s.documents) documents: "
-        line += String(format: "embed %.3f s, search %.3f s (%@ kernel); ", s.embedSeconds, s.searchSeconds, kernel)
+        line += String(format: "embed %.3f s, search %.3f s (CPU %.3f s, %@ kernel); ", s.embedSeconds, s.searchSeconds, s.searchCPUSeconds, kernel)
         if s.bm25Seconds > 0 { line += String(format: "bm25 %.3f s, bm25 queries/s %@ (index load excluded); ", s.bm25Seconds, rate(s.searched, s.bm25Seconds)) }
         line += "queries/s \(rate(s.searched, s.searchSeconds)) search only, \(rate(s.searched, s.embedSeconds + s.searchSeconds)) with embedding; "
         line += "\(s.lines) lines"
         if s.emptyQueries > 0 { line += "; \(s.emptyQueries) empty queries skipped" }
         if s.noResult > 0 { line += "; \(s.noResult) queries without result" }
         return line
+    }
+
+    /// CPU seconds used by this process so far (all threads).
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t) == 0 else { return 0 }
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// The queries of the file, in file order, restricted to the judged ones when a qrels

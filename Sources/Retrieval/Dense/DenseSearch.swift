@@ -52,16 +52,21 @@ public final class DenseSearch {
             throw IndexerError(.mismatch, "query vectors have \(count > 0 ? queries.count / count : 0) components, the index \(dimension)")
         }
         if count == 0 || ids.isEmpty || topN == 0 { return Array(repeating: [], count: count) }
-        var items: [(shard: Int, block: Int)] = []
+        var blocks: [(shard: Int, block: Int)] = []
         for (s, r) in shards.enumerated() {
-            for b in 0..<r.vectorBlockCount { items.append((s, b)) }
+            for b in 0..<r.vectorBlockCount { blocks.append((s, b)) }
         }
-        // Bounded memory for the score matrix: queries are scored in groups.
-        let groupSize = 768
+        // Queries are scored in groups: bounded memory for the score matrix (768 queries ×
+        // block rows), and, when there are few blocks, enough (block, group) items to keep
+        // every thread busy. A worker packs a block once for all the groups it scores on it.
+        let tile = 6
+        let wanted = (4 * threads + blocks.count - 1) / blocks.count
+        let groupSize = min(768, max(tile, ((count + wanted - 1) / wanted + tile - 1) / tile * tile))
         let groups: [Range<Int>] = stride(from: 0, to: count, by: groupSize).map { $0..<min(count, $0 + groupSize) }
         let scorers = groups.map { g in
             ExactScorer(queries: Array(queries[(g.lowerBound * dimension)..<(g.upperBound * dimension)]), count: g.count, dimension: dimension)
         }
+        let items = blocks.flatMap { b in groups.indices.map { (shard: b.shard, block: b.block, group: $0) } }
         let workers = max(1, min(threads, items.count))
         let lock = NSLock()
         var next = 0
@@ -70,7 +75,9 @@ public final class DenseSearch {
         let ids = self.ids
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var tops = [TopN](repeating: TopN(capacity: topN), count: count)
-            let local = scorers.map { ExactScorer(sharing: $0) }
+            var buffer: [Float] = []
+            let block = PackedBlock()
+            var current: (shard: Int, block: Int, scales: [Float]?)? = nil
             var floats: [Float] = []
             while true {
                 lock.lock()
@@ -79,16 +86,22 @@ public final class DenseSearch {
                 let stop = failure != nil
                 lock.unlock()
                 if stop || i >= items.count { break }
-                let (s, b) = items[i]
+                let item = items[i]
                 do {
-                    try scoreBlock(shard: s, block: b, scorers: local, groups: groups, tops: &tops, floats: &floats, ids: ids)
+                    if current?.shard != item.shard || current?.block != item.block {
+                        let scales = try pack(shard: item.shard, block: item.block, into: block, floats: &floats)
+                        current = (item.shard, item.block, scales)
+                    }
+                    let base = Int32(bases[item.shard] + shards[item.shard].rows(ofVectorBlock: item.block).lowerBound)
+                    collect(scorers[item.group], block: block, scales: current?.scales, group: groups[item.group], base: base,
+                            buffer: &buffer, tops: &tops, ids: ids)
                 } catch {
                     lock.lock()
                     if failure == nil { failure = error }
                     lock.unlock()
                     break
                 }
-                progress?.advance(by: shards[s].rows(ofVectorBlock: b).count)
+                if item.group == groups.count - 1 { progress?.advance(by: shards[item.shard].rows(ofVectorBlock: item.block).count) }
             }
             lock.lock()
             results[w] = tops
@@ -106,41 +119,37 @@ public final class DenseSearch {
         return out
     }
 
-    private func scoreBlock(shard s: Int, block b: Int, scorers: [ExactScorer], groups: [Range<Int>],
-                            tops: inout [TopN], floats: inout [Float], ids: [String]) throws {
+    /// Decodes and packs one block; returns the int8 scales (nil for float encodings).
+    private func pack(shard s: Int, block b: Int, into block: PackedBlock, floats: inout [Float]) throws -> [Float]? {
         let reader = shards[s]
-        let rows = reader.rows(ofVectorBlock: b)
-        let base = Int32(bases[s] + rows.lowerBound)
-        let n = rows.count
-        var scales: [Float]? = nil
+        let n = reader.rows(ofVectorBlock: b).count
         if reader.header.settings.encoding == .int8 {
-            let (codes, sc) = try reader.int8Block(b)
-            scales = sc
-            for sco in scorers { codes.withUnsafeBufferPointer { sco.score(codes: $0, rows: n) } }
-        } else {
-            try reader.decodeVectors(block: b, into: &floats)
-            for sco in scorers { floats.withUnsafeBufferPointer { sco.score(vectors: $0, rows: n) } }
+            let (codes, scales) = try reader.int8Block(b)
+            codes.withUnsafeBufferPointer { block.pack(codes: $0, rows: n, dimension: dimension) }
+            return scales
         }
-        for (g, sco) in zip(groups, scorers) {
-            for (k, q) in g.enumerated() {
-                sco.withScores(query: k, rows: n) { sc in
-                    var threshold = tops[q].threshold
-                    for r in 0..<n {
-                        var v = sc[r]
-                        if let scales { v = v * scales[r] }
-                        if v < threshold { continue }
-                        tops[q].offer(v, base + Int32(r), ids: ids)
-                        threshold = tops[q].threshold
-                    }
+        try reader.decodeVectors(block: b, into: &floats)
+        floats.withUnsafeBufferPointer { block.pack(vectors: $0, rows: n, dimension: dimension) }
+        return nil
+    }
+
+    /// Scores one query group against a packed block and offers the results to its top-Ns.
+    private func collect(_ scorer: ExactScorer, block: PackedBlock, scales: [Float]?, group: Range<Int>, base: Int32,
+                         buffer: inout [Float], tops: inout [TopN], ids: [String]) {
+        scorer.score(block, into: &buffer)
+        let n = block.rows, stride = block.stride
+        buffer.withUnsafeBufferPointer { all in
+            for (k, q) in group.enumerated() {
+                let sc = UnsafeBufferPointer(rebasing: all[(k * stride)..<(k * stride + n)])
+                var threshold = tops[q].threshold
+                for r in 0..<n {
+                    var v = sc[r]
+                    if let scales { v = v * scales[r] }
+                    if v < threshold { continue }
+                    tops[q].offer(v, base + Int32(r), ids: ids)
+                    threshold = tops[q].threshold
                 }
             }
         }
-    }
-}
-
-extension ExactScorer {
-    /// A scorer over the same queries with its own buffers (one a worker).
-    convenience init(sharing other: ExactScorer) {
-        self.init(padded: other.paddedQueries, count: other.queryCount, paddedCount: other.paddedCount, dimension: other.dimension)
     }
 }

@@ -17,7 +17,6 @@ public final class ExactScorer {
     /// Padded to a multiple of the kernel's query tile with zero queries.
     let paddedQueries: [Float]
     let paddedCount: Int
-    private var packed: [Float] = []
     /// `paddedCount × stride` scores of the last block.
     private(set) var scores: [Float] = []
     private(set) var stride = 0
@@ -42,36 +41,37 @@ public final class ExactScorer {
     /// The name of the vector kernel this machine uses (`avx512`, `avx2`, `scalar`).
     public static var kernelName: String { String(cString: dk_kernel_name()) }
 
-    /// Scores every query against `rows` float vectors (row-major); then ``score(query:row:)``.
+    /// Scores every query against `rows` float vectors (row-major); then ``withScores(query:rows:_:)``.
     public func score(vectors: UnsafeBufferPointer<Float>, rows: Int) {
-        precondition(vectors.count >= rows * dimension)
-        prepare(rows: rows)
-        packed.withUnsafeMutableBufferPointer { p in dk_pack_f32(vectors.baseAddress, rows, dimension, p.baseAddress) }
-        run(rows: rows)
+        let block = PackedBlock()
+        block.pack(vectors: vectors, rows: rows, dimension: dimension)
+        score(block)
     }
 
     /// Scores every query against `rows` int8 code vectors (before their scales).
     public func score(codes: UnsafeBufferPointer<Int8>, rows: Int) {
-        precondition(codes.count >= rows * dimension)
-        prepare(rows: rows)
-        packed.withUnsafeMutableBufferPointer { p in dk_pack_i8(codes.baseAddress, rows, dimension, p.baseAddress) }
-        run(rows: rows)
+        let block = PackedBlock()
+        block.pack(codes: codes, rows: rows, dimension: dimension)
+        score(block)
     }
 
-    private func prepare(rows: Int) {
-        let n = dk_packed_count(rows, dimension)
-        if packed.count < n { packed = [Float](repeating: 0, count: n) }
-        let panel = Int(DK_PANEL)
-        stride = (rows + panel - 1) / panel * panel
-        if scores.count < paddedCount * stride { scores = [Float](repeating: 0, count: paddedCount * stride) }
+    /// Scores every query against a packed block into this scorer's own buffer.
+    func score(_ block: PackedBlock) {
+        score(block, into: &scores)
+        stride = block.stride
     }
 
-    private func run(rows: Int) {
-        let s = stride
+    /// Scores every query against a packed block into `buffer` (`paddedCount × block.stride`,
+    /// query-major; resized when too small). Safe to call from several threads with
+    /// different buffers: the queries are only read.
+    func score(_ block: PackedBlock, into buffer: inout [Float]) {
+        precondition(block.dimension == dimension)
+        let s = block.stride
+        if buffer.count < paddedCount * s { buffer = [Float](repeating: 0, count: paddedCount * s) }
         paddedQueries.withUnsafeBufferPointer { q in
-            packed.withUnsafeBufferPointer { p in
-                scores.withUnsafeMutableBufferPointer { c in
-                    dk_scores(q.baseAddress, paddedCount, dimension, p.baseAddress, rows, c.baseAddress, s)
+            block.packed.withUnsafeBufferPointer { p in
+                buffer.withUnsafeMutableBufferPointer { c in
+                    dk_scores(q.baseAddress, paddedCount, dimension, p.baseAddress, block.rows, c.baseAddress, s)
                 }
             }
         }
@@ -89,5 +89,34 @@ public final class ExactScorer {
         var acc: Float = 0
         for (a, b) in zip(q, v) { acc = acc.addingProduct(a, b) }
         return acc
+    }
+}
+
+/// A block of document vectors packed for the kernels (panels of 16, component-major), packed
+/// once and scored against any number of query groups.
+final class PackedBlock {
+    private(set) var packed: [Float] = []
+    private(set) var rows = 0
+    private(set) var dimension = 0
+    /// Rows rounded up to a whole panel: the score matrix's row length.
+    var stride: Int { (rows + Int(DK_PANEL) - 1) / Int(DK_PANEL) * Int(DK_PANEL) }
+
+    private func prepare(rows: Int, dimension: Int) {
+        self.rows = rows
+        self.dimension = dimension
+        let n = dk_packed_count(rows, dimension)
+        if packed.count < n { packed = [Float](repeating: 0, count: n) }
+    }
+
+    func pack(vectors: UnsafeBufferPointer<Float>, rows: Int, dimension: Int) {
+        precondition(vectors.count >= rows * dimension)
+        prepare(rows: rows, dimension: dimension)
+        packed.withUnsafeMutableBufferPointer { dk_pack_f32(vectors.baseAddress, rows, dimension, $0.baseAddress) }
+    }
+
+    func pack(codes: UnsafeBufferPointer<Int8>, rows: Int, dimension: Int) {
+        precondition(codes.count >= rows * dimension)
+        prepare(rows: rows, dimension: dimension)
+        packed.withUnsafeMutableBufferPointer { dk_pack_i8(codes.baseAddress, rows, dimension, $0.baseAddress) }
     }
 }
