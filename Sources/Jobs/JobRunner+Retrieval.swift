@@ -6,20 +6,21 @@ import Retrieval
 
 extension JobRunner {
     static func applyLexical(_ options: inout BuildOptions, _ lexical: Bool) throws {
-        if lexical {
-            throw IndexerError(.badInput, "index.lexical: this build of indexer cannot add a lexical index to shards yet")
-        }
+        options.lexical = lexical
     }
 
     func searchPlan() throws -> Plan? {
         let s = spec.search
-        guard s.retriever == "dense" else {
-            throw IndexerError(.badInput, "search.retriever: '\(s.retriever)' is not available in jobs yet", path: spec.path)
+        guard let retriever = Retriever(rawValue: s.retriever) else {
+            throw IndexerError(.badInput, "search.retriever: unknown retriever '\(s.retriever)'", path: spec.path)
         }
         var inputs = [spec.index.directory + "/manifest.json", spec.queries] + JobRunner.modelFiles(spec.index.model)
         if let q = spec.qrels { inputs.append(q) }
         return Plan(step: .search, inputs: inputs,
-                    settings: ["retriever": s.retriever, "top_n": "\(s.topN)"],
+                    settings: retriever == .hybrid
+                        ? ["retriever": s.retriever, "top_n": "\(s.topN)", "fusion": s.fusion,
+                           "rrf_k": "\(s.rrfK)", "fusion_depth": "\(s.fusionDepth)"]
+                        : ["retriever": s.retriever, "top_n": "\(s.topN)"],
                     outputs: { [paths] in [paths.candidates] },
                     run: { [spec, paths, options] in
                         var o = SearchOptions(indexDirectory: spec.index.directory, queriesPath: spec.queries,
@@ -30,6 +31,9 @@ extension JobRunner {
                         o.threads = spec.threads
                         o.modelDirectory = spec.index.model
                         o.quiet = options.quiet
+                        o.retriever = retriever
+                        o.fusion = s.fusion == "minmax" ? .minMax : .rrf(k: Double(s.rrfK))
+                        o.fusionDepth = s.fusionDepth
                         let r = try SearchJob.run(o, environment: options.environment)
                         return ["queries": r.queries, "searched": r.searched, "empty_queries": r.emptyQueries,
                                 "no_result": r.noResult, "documents": r.documents,

@@ -92,6 +92,19 @@ final class JobRunnerTests: XCTestCase {
         XCTAssertEqual(status(forced), ["search": "ran"])
     }
 
+    func testHybridJobBuildsLexicalShardsAndFusesBothLists() throws {
+        let o = try runJob(["index.lexical=true", "search.retriever=hybrid", "rerank=false"])
+        XCTAssertEqual(status(o)["search"], "ran")
+        let run = try TrecRun.read(path: root + "/out/t/candidates.run")
+        XCTAssertEqual(run.queries.count, 8)
+        XCTAssertTrue(run.queries.allSatisfy { $0.entries.count == 20 })
+        let hybridBytes = try bytes(root + "/out/t/candidates.run")
+        let bm25 = try runJob(["index.lexical=true", "search.retriever=bm25", "rerank=false"])
+        XCTAssertEqual(status(bm25)["build"], "skipped")
+        XCTAssertEqual(status(bm25)["search"], "ran")
+        XCTAssertNotEqual(try bytes(root + "/out/t/candidates.run"), hybridBytes, "bm25 alone is not the fused list")
+    }
+
     func testEditedOutputIsRemade() throws {
         _ = try runJob()
         let path = root + "/out/t/candidates.run"
