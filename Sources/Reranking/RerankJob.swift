@@ -27,6 +27,7 @@ public enum RerankJob {
                                             threads: options.threads)
         var summary = try rerank(candidates, source: source, scorer: scorer, options: options)
         summary.modelDirectory = modelDirectory
+        summary.maxLength = scorer.model.maxLength
         return summary
     }
 

@@ -57,4 +57,6 @@ public struct RerankSummary: Sendable {
     public var modelDirectory: String
     /// The scorer's fingerprint.
     public var modelFingerprint: String
+    /// Word pieces per pair the model was run with (0 when the scorer is not a model).
+    public var maxLength: Int = 0
 }

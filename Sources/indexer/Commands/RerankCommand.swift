@@ -63,8 +63,8 @@ struct RerankCommand: Command {
     func run() throws -> Int32 {
         let s = try RerankJob.run(options)
         let rate = s.scoringSeconds > 0 ? Double(s.pairs) / s.scoringSeconds : 0
-        Console.info(String(format: "reranked %d queries: %d pairs, %d word pieces in %.1f s (%.1f pairs/s); wrote %d lines to %@ (model %@)",
-                            s.queries, s.pairs, s.tokens, s.scoringSeconds, rate, s.lines, options.outPath, s.modelDirectory))
+        Console.info(String(format: "reranked %d queries: %d pairs, %d word pieces in %.1f s (%.1f pairs/s); wrote %d lines to %@ (model %@, max length %d)",
+                            s.queries, s.pairs, s.tokens, s.scoringSeconds, rate, s.lines, options.outPath, s.modelDirectory, s.maxLength))
         return 0
     }
 }
