@@ -131,6 +131,19 @@ static int kernel_level(void) {
 }
 #endif
 
+int dk_limit_kernel(int level) {
+#ifdef DK_X86
+    __atomic_store_n(&dk_level, -1, __ATOMIC_RELAXED);
+    int l = kernel_level();
+    if (level < l) l = level < 0 ? 0 : level;
+    __atomic_store_n(&dk_level, l, __ATOMIC_RELAXED);
+    return l;
+#else
+    (void)level;
+    return 0;
+#endif
+}
+
 const char *dk_kernel_name(void) {
 #ifdef DK_X86
     switch (kernel_level()) {

@@ -43,6 +43,10 @@ void dk_scores_scalar(const float *queries, long nq, long dim, const float *pack
 /// Which kernel dk_scores uses on this machine: "avx512", "avx2" or "scalar".
 const char *dk_kernel_name(void);
 
+/// Caps the kernel dk_scores uses (0 scalar, 1 avx2, 2 avx512; never above what the CPU has),
+/// so tests can check every kernel gives the same bits; returns the level now in use.
+int dk_limit_kernel(int level);
+
 #ifdef __cplusplus
 }
 #endif

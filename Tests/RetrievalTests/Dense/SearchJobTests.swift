@@ -1,3 +1,4 @@
+import CDenseKernels
 import Formats
 import Foundation
 import ShardStore
@@ -128,5 +129,28 @@ final class SearchJobTests: XCTestCase {
             XCTAssertEqual((e as? IndexerError)?.kind, .usage, "\(e)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: fx.dir + "/y"))
+    }
+}
+
+final class KernelChoiceTests: XCTestCase {
+    override func tearDown() { _ = dk_limit_kernel(2) }
+
+    /// AVX-512, AVX2 and the scalar loop write the same run bytes (on this machine's kernels).
+    func testEveryKernelWritesTheSameRun() throws {
+        let fx = try DenseFixture()
+        let corpus = try fx.corpus(count: 70, seed: 3)
+        let q = try fx.write((0..<13).map { "q\($0)\ttext \($0 * 7) \($0)" }.joined(separator: "\n") + "\n", "q.tsv")
+        for enc in [VectorEncoding.f32, .int8] {
+            let index = try fx.build(corpus, name: "idx-\(enc)", shards: 2, encoding: enc, rowsPerBlock: 40)
+            var runs: [String: Data] = [:]
+            for level in [2, 1, 0] {
+                let used = dk_limit_kernel(Int32(level))
+                let (bytes, _) = try fx.search(index: index, queries: q, topN: 9, out: "run-\(level)", threads: 2)
+                runs[ExactScorer.kernelName] = bytes
+                XCTAssertLessThanOrEqual(Int(used), level)
+            }
+            XCTAssertTrue(runs.keys.contains("scalar"))
+            XCTAssertEqual(Set(runs.values).count, 1, "\(enc): kernels \(runs.keys.sorted()) disagree")
+        }
     }
 }
