@@ -65,6 +65,17 @@ final class SearchJobTests: XCTestCase {
         }
     }
 
+    /// More queries than one score group (768) still equal the brute force, and the batch
+    /// size does not matter.
+    func testManyQueriesAcrossGroups() throws {
+        let corpus = try fx.corpus(count: 60, seed: 13)
+        let (qpath, queries) = try queryFile(800)
+        let index = try fx.build(corpus, name: "idx", shards: 2, encoding: .f32, rowsPerBlock: 4)
+        let (bytes, _) = try fx.search(index: index, queries: qpath, topN: 3, out: "run", batch: 100, threads: 2)
+        XCTAssertEqual(String(decoding: bytes, as: UTF8.self), try fx.bruteForceRun(index: index, queries: queries, topN: 3))
+        XCTAssertEqual(try fx.search(index: index, queries: qpath, topN: 3, out: "run2", batch: 799, threads: 1).bytes, bytes)
+    }
+
     /// Partial runs (one a shard) merge into the one-machine run, byte for byte.
     func testMergeOfPartialRunsEqualsOneMachineRun() throws {
         let corpus = try fx.corpus(count: 100, seed: 5)
