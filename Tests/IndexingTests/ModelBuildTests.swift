@@ -16,16 +16,16 @@ extension IndexBuilderTests {
     func testModelBuildBytesDoNotDependOnThreadsBatchesOrWorkers() throws {
         let modelPath = try modelPath()
         let t = self
-        let corpus = try t.scifactSlice(10)
+        let corpus = try t.scifactSlice(6)
         let one = try BiEncoder(modelDirectory: modelPath, threads: 1)
         let two = try BiEncoder(modelDirectory: modelPath, threads: 2)
 
         var a = t.options(corpus, "a", shards: 2, enc: .f32, batch: 5)
-        a.vectorRowsPerBlock = 4
+        a.vectorRowsPerBlock = 2
         _ = try IndexBuilder(options: a, embedder: one, environment: [:]).run()
         for i in [1, 0] {
             var b = t.options(corpus, "b", shards: 2, id: i, enc: .f32, batch: 16)
-            b.vectorRowsPerBlock = 4
+            b.vectorRowsPerBlock = 2
             _ = try IndexBuilder(options: b, embedder: two, environment: [:]).run()
         }
         XCTAssertEqual(try t.files("a"), try t.files("b"))
