@@ -7,7 +7,7 @@ struct MergeCommand: Command {
     static let name = "merge"
     static let summary = "merge the partial runs of a distributed search into one run"
     static let usage = """
-    usage: indexer merge --top-n N --out RUN [--tag NAME] PARTIAL...
+    usage: indexer merge --top-n N --out RUN [--tag NAME] [--queries FILE] PARTIAL...
 
     Reduces the partial runs written by 'indexer search --shard-id I' (one a shard) into the
     top N a query under the search's order (score descending, then document id ascending):
@@ -18,24 +18,30 @@ struct MergeCommand: Command {
       --top-n N     results a query
       --out RUN     the run file written
       --tag NAME    run tag (default: the partials' tag)
+      --queries F   the query file searched: fixes the order of queries that some partials
+                    lack (BM25 queries without a hit in some shard) when the partials alone
+                    do not
     """
 
     let paths: [String]
     let topN: Int
     let out: String
     let tag: String?
+    let queriesPath: String?
 
     init(arguments: [String]) throws {
-        let a = try Arguments(arguments, options: ["--top-n", "--out", "--tag"])
+        let a = try Arguments(arguments, options: ["--top-n", "--out", "--tag", "--queries"])
         guard !a.positionals.isEmpty else { throw IndexerError(.usage, "no partial runs given") }
         paths = a.positionals
         topN = try a.int("--top-n", in: 1...1_000_000) ?? { throw IndexerError(.usage, "missing --top-n") }()
         out = try a.required("--out")
         tag = a.string("--tag")
+        queriesPath = a.string("--queries")
     }
 
     func run() throws -> Int32 {
-        let s = try RunMerge.run(paths: paths, topN: topN, out: out, tag: tag)
+        let order = try queriesPath.map { try QueryReader.read(path: $0).map(\.id) }
+        let s = try RunMerge.run(paths: paths, topN: topN, out: out, tag: tag, queryOrder: order)
         Console.info("merged \(s.partials) partial runs: \(s.queries) queries, \(s.lines) lines")
         return 0
     }
