@@ -128,6 +128,31 @@ final class RerankJobTests: XCTestCase {
         XCTAssertEqual(outputs[0], outputs[2])
     }
 
+    func testManyQueriesOverSeveralChunks() throws {
+        var lines: [String] = [], queries: [(String, String)] = []
+        for q in 0..<130 {
+            queries.append(("m\(q)", "query \(q)"))
+            for r in 0..<12 { lines.append(runLine("m\(q)", "d\((q + r * 3) % 40)", r + 1, Double(20 - r))) }
+        }
+        let f = try Fixture.make(self, docs: Self.docs, queries: queries, runLines: lines)
+        XCTAssertGreaterThan(130 * 10, RerankJob.chunkPairs, "the fixture must span chunks")
+        var outputs: [Data] = []
+        for batch in [1, 7] {
+            var o = options(f, depth: 10, out: "m\(batch).run", batch: batch)
+            o.timingsPath = f.dir + "/m\(batch).jsonl"
+            let scorer = RecordingScorer()
+            let s = try rerank(o, scorer: scorer)
+            XCTAssertEqual(s.pairs, 1300)
+            XCTAssertEqual(scorer.pairsScored, 1300)
+            outputs.append(try XCTUnwrap(FileManager.default.contents(atPath: o.outPath)))
+            let t = try RerankTimings.read(path: o.timingsPath!)
+            XCTAssertEqual(t.map(\.qid), queries.map(\.0))
+            XCTAssertTrue(t.allSatisfy { $0.pairs == 10 })
+        }
+        XCTAssertEqual(outputs[0], outputs[1])
+        XCTAssertEqual(try TrecRun.read(path: f.dir + "/m1.run").queries.map(\.qid), queries.map(\.0))
+    }
+
     func testShardAndCorpusSourcesGiveTheSameRun() throws {
         let (f, _) = try fixture()
         try f.buildIndex(Self.docs, shards: 3)
