@@ -47,12 +47,30 @@ public final class IndexBuilder {
     }
 
     /// The settings every shard of this build carries.
-    public func settings(shard index: Int, corpusBytes: Int) -> ShardSettings {
+    ///
+    /// `corpus` is the corpus's content fingerprint (``corpusFingerprint(_:)``), so a finished
+    /// shard of an edited corpus is never taken for this build's, even at the same size.
+    public func settings(shard index: Int, corpus: String) -> ShardSettings {
         ShardSettings(shardIndex: index, shardCount: options.shardCount, dimension: embedder.dimension,
                       encoding: options.encoding, codec: options.codec, level: options.level,
                       vectorRowsPerBlock: options.vectorRowsPerBlock, textBlockBytes: options.textBlockBytes,
                       modelFingerprint: embedder.fingerprint,
-                      buildSettings: "corpus-bytes=\(corpusBytes)" + (options.lexical ? ";\(IndexBuilder.lexicalSetting)" : ""))
+                      buildSettings: "corpus-sha256=\(corpus)" + (options.lexical ? ";\(IndexBuilder.lexicalSetting)" : ""))
+    }
+
+    /// The SHA-256 of the corpus file's bytes (as stored: a gzipped corpus is hashed gzipped).
+    public static func corpusFingerprint(_ path: String) throws -> String {
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            throw IndexerError(.usage, "cannot read the corpus", path: path, cause: String(cString: strerror(errno)))
+        }
+        defer { try? h.close() }
+        var sha = SHA256()
+        while true {
+            let chunk = h.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            chunk.withUnsafeBytes { sha.update($0) }
+        }
+        return sha.hexDigest()
     }
 
     /// The build-settings token of a lexical index: names the analysis, so an index analysed
@@ -73,20 +91,16 @@ public final class IndexBuilder {
         let n = options.shardCount
         guard n >= 1, n <= 9999 else { throw IndexerError(.usage, "--shards takes 1...9999, not \(n)") }
         guard options.batchSize >= 1 else { throw IndexerError(.usage, "--batch-size must be at least 1") }
-        let attrs: [FileAttributeKey: Any]
-        do { attrs = try FileManager.default.attributesOfItem(atPath: options.corpusPath) } catch {
-            throw IndexerError(.usage, "cannot read the corpus", path: options.corpusPath, cause: "\(error.localizedDescription)")
-        }
-        let corpusBytes = (attrs[.size] as? Int) ?? 0
+        let corpusSHA = try IndexBuilder.corpusFingerprint(options.corpusPath)
         try FileManager.default.createDirectory(atPath: options.outDirectory, withIntermediateDirectories: true)
-        try refuseForeignIndex(corpusBytes: corpusBytes)
+        try refuseForeignIndex(corpusSHA: corpusSHA)
 
         let wanted = options.shardID.map { [$0] } ?? Array(0..<n)
         var toBuild: [Int] = []
         var skipped: [Int] = []
         for i in wanted {
             removeTemporaryFiles(of: i)
-            if try isFinished(i, corpusBytes: corpusBytes) {
+            if try isFinished(i, corpusSHA: corpusSHA) {
                 skipped.append(i)
                 info("shard \(i) of \(n): finished and verified, skipped")
             } else {
@@ -95,7 +109,7 @@ public final class IndexBuilder {
         }
         var documents = 0
         if !toBuild.isEmpty {
-            documents = try build(toBuild, corpusBytes: corpusBytes)
+            documents = try build(toBuild, corpusSHA: corpusSHA)
         }
         let manifest = try writeManifestIfComplete()
         return BuildSummary(built: toBuild, skipped: skipped, documents: documents, manifestWritten: manifest)
@@ -106,7 +120,7 @@ public final class IndexBuilder {
     }
 
     /// Refuses an out folder that holds an index with another shard count or other settings.
-    private func refuseForeignIndex(corpusBytes: Int) throws {
+    private func refuseForeignIndex(corpusSHA: String) throws {
         let dir = options.outDirectory
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         let suffix = "-of-" + ShardFormat.fileName(index: 0, count: options.shardCount).components(separatedBy: "-of-")[1]
@@ -115,7 +129,7 @@ public final class IndexBuilder {
         }
         if names.contains(Manifest.fileName) {
             let m = try Manifest.load(directory: dir)
-            let expected = settings(shard: 0, corpusBytes: corpusBytes)
+            let expected = settings(shard: 0, corpus: corpusSHA)
             if let s = m.settings(shardIndex: 0), !s.differences(from: expected).isEmpty {
                 throw IndexerError(.mismatch, "the folder holds an index built with other settings (the index's vs this build's: \(s.differences(from: expected).joined(separator: "; "))); use a new --out or delete that index", path: dir + "/" + Manifest.fileName)
             }
@@ -134,14 +148,14 @@ public final class IndexBuilder {
 
     /// Whether shard `i` exists, verifies and carries this build's settings; throws when it
     /// exists but is corrupt or was built otherwise (never overwritten silently).
-    private func isFinished(_ i: Int, corpusBytes: Int) throws -> Bool {
+    private func isFinished(_ i: Int, corpusSHA: String) throws -> Bool {
         let path = shardPath(i)
         guard FileManager.default.fileExists(atPath: path) else { return false }
         let reader: ShardReader
         do { reader = try ShardReader(path: path) } catch let e as IndexerError {
             throw IndexerError(e.kind, "existing shard cannot be read: \(e.message); delete it to rebuild it", path: path, cause: e.cause)
         }
-        let diff = settings(shard: i, corpusBytes: corpusBytes).differences(from: reader.header.settings)
+        let diff = settings(shard: i, corpus: corpusSHA).differences(from: reader.header.settings)
         guard diff.isEmpty else {
             throw IndexerError(.mismatch, "existing shard was built with other settings (this build vs the file: \(diff.joined(separator: "; "))); use a new --out or delete the index", path: path)
         }
@@ -249,11 +263,11 @@ public final class IndexBuilder {
     }
 
     /// One pass over the corpus, writing shards `targets`; returns documents written.
-    private func build(_ targets: [Int], corpusBytes: Int) throws -> Int {
+    private func build(_ targets: [Int], corpusSHA: String) throws -> Int {
         let n = options.shardCount
         let total = try checkCorpus(targets: Set(targets))
         var writers: [Int: ShardWriter] = [:]
-        for i in targets { writers[i] = try ShardWriter(path: shardPath(i), settings: settings(shard: i, corpusBytes: corpusBytes)) }
+        for i in targets { writers[i] = try ShardWriter(path: shardPath(i), settings: settings(shard: i, corpus: corpusSHA)) }
         // One in-memory inverted index a shard being built (docs/BUILD.md, "Memory").
         var lexical = [LexicalSegmentBuilder?](repeating: nil, count: options.lexical ? n : 0)
         if options.lexical { for i in targets { lexical[i] = LexicalSegmentBuilder() } }

@@ -142,6 +142,7 @@ public final class JobRunner {
                         o.threads = spec.threads
                         o.quiet = options.quiet
                         try JobRunner.applyLexical(&o, ix.lexical)
+                        try self.dropStaleIndex()
                         let s = try IndexBuild.run(o, environment: options.environment)
                         return ["documents": s.documents, "built": s.built, "skipped": s.skipped]
                     })
@@ -179,6 +180,27 @@ public final class JobRunner {
                  let verdict = try DecisionReport.run(req)
                  return ["verdict": verdict.split(separator: "\n").first.map(String.init) ?? ""]
              })
+    }
+
+    /// Removes the job's own index when the corpus or model it was built from changed, so
+    /// that a cron run over an updated corpus rebuilds it (a plain `indexer build` refuses
+    /// such an index instead). Only an index this job recorded is removed, and it is said.
+    func dropStaleIndex() throws {
+        let dir = spec.index.directory
+        guard let rec = StepRecord.load(stateDir + "/build.json"),
+              FileManager.default.fileExists(atPath: dir + "/manifest.json") else { return }
+        let changed = try rec.inputs.keys.sorted().filter { path in
+            FileManager.default.fileExists(atPath: path) ? try hashes.sha256(of: path) != rec.inputs[path] : true
+        }
+        let settingsNow = buildPlan().settings.keys.sorted().map { "\($0)=\(buildPlan().settings[$0]!)" }.joined(separator: ";")
+        guard !changed.isEmpty || settingsNow != rec.settings else { return }
+        let why = changed.isEmpty ? "its settings" : changed.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
+        if !options.quiet { Console.info("build: \(why) changed since the index in \(dir) was built; rebuilding it") }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        for name in names where name == "manifest.json" || (name.hasPrefix("shard-") && name.hasSuffix(".shard")) {
+            try FileManager.default.removeItem(atPath: dir + "/" + name)
+        }
+        log.append(["event": "index-dropped", "index": dir, "reason": why])
     }
 
     // MARK: - Execution

@@ -134,6 +134,21 @@ final class IndexBuilderTests: XCTestCase {
         XCTAssertEqual(try files("a"), before)
     }
 
+    func testEditedCorpusOfTheSameSizeIsRefusedOnResume() throws {
+        let corpus = try scifactSlice(40)
+        try build(options(corpus, "a", shards: 2, id: 0))
+        let before = try files("a")
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: corpus)))
+        let i = try XCTUnwrap(bytes.lastIndex(of: UInt8(ascii: "e")))
+        bytes[i] = UInt8(ascii: "E") // one letter of one document's text; same size
+        try Data(bytes).write(to: URL(fileURLWithPath: corpus))
+        XCTAssertThrowsError(try build(options(corpus, "a", shards: 2, id: 0))) { e in
+            XCTAssertEqual((e as? IndexerError)?.kind, .mismatch)
+            XCTAssertTrue("\(e)".contains("corpus-sha256"), "\(e)")
+        }
+        XCTAssertEqual(try files("a"), before, "the old shard is left as it was")
+    }
+
     func testCorruptFinishedShardIsNotSkipped() throws {
         let corpus = try scifactSlice(40)
         try build(options(corpus, "a", shards: 1))

@@ -2,6 +2,10 @@ import Formats
 @testable import Jobs
 import XCTest
 
+enum SHA256Hex {
+    static func file(_ path: String) throws -> String { SHA256.hex(try Data(contentsOf: URL(fileURLWithPath: path))) }
+}
+
 /// End-to-end job runs on a small synthetic collection: the hash embedder stands in for the
 /// bi-encoder (`INDEXER_TEST_EMBEDDER`), and the tiny random cross-encoder that the Inference
 /// golden tests use stands in for the reranker, so the whole pipeline runs in seconds.
@@ -103,6 +107,21 @@ final class JobRunnerTests: XCTestCase {
         XCTAssertEqual(status(bm25)["build"], "skipped")
         XCTAssertEqual(status(bm25)["search"], "ran")
         XCTAssertNotEqual(try bytes(root + "/out/t/candidates.run"), hybridBytes, "bm25 alone is not the fused list")
+    }
+
+    func testEditedCorpusOfTheSameSizeRebuildsTheJobsIndex() throws {
+        _ = try runJob()
+        let shards = ["/shards/t/shard-0000-of-0002.shard", "/shards/t/shard-0001-of-0002.shard"].map { root + $0 }
+        let before = try shards.map(bytes)
+        let corpus = root + "/data/corpus.jsonl"
+        var text = try String(contentsOfFile: corpus, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"doc 3\"", with: "\"doc X\"")
+        try text.write(toFile: corpus, atomically: true, encoding: .utf8)
+        let o = try runJob()
+        XCTAssertEqual(status(o)["build"], "ran")
+        XCTAssertNotEqual(try shards.map(bytes), before, "the index holds the edited corpus")
+        let manifest = try String(contentsOfFile: root + "/shards/t/manifest.json", encoding: .utf8)
+        XCTAssertTrue(manifest.contains(try SHA256Hex.file(corpus)), "the manifest names the new corpus")
     }
 
     func testEditedOutputIsRemade() throws {
