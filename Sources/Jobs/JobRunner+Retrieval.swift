@@ -14,7 +14,8 @@ extension JobRunner {
         guard let retriever = Retriever(rawValue: s.retriever) else {
             throw IndexerError(.badInput, "search.retriever: unknown retriever '\(s.retriever)'", path: spec.path)
         }
-        var inputs = [spec.index.directory + "/manifest.json", spec.queries] + JobRunner.modelFiles(spec.index.model)
+        var inputs = [spec.index.directory + "/manifest.json", spec.queries]
+        if retriever != .bm25 { inputs += JobRunner.modelFiles(spec.index.model) }
         if let q = spec.qrels { inputs.append(q) }
         return Plan(step: .search, inputs: inputs,
                     settings: retriever == .hybrid
