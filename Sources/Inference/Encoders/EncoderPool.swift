@@ -41,6 +41,9 @@ final class EncoderPool: @unchecked Sendable {
     /// The first error thrown stops the remaining work and is rethrown.
     func forEach(_ order: [Int], _ body: (Int, BertEncoder.Workspace) throws -> Void) throws {
         if order.isEmpty { return }
+        // Again on every call: another module may have changed the process-wide setting,
+        // and a product split over OpenBLAS threads rounds differently.
+        openblas_set_num_threads(1)
         let workers = min(threads, order.count)
         var next = 0
         var failure: Error?
