@@ -3,7 +3,6 @@ import XCTest
 
 /// `indexer build / verify / inspect` run as subprocesses: crashes, concurrent workers, exits.
 final class BuildCommandTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     var dir = ""
 
     override func setUpWithError() throws {
@@ -15,38 +14,14 @@ final class BuildCommandTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    /// The `indexer` binary built beside this test bundle.
-    static var binary: String {
-        get throws {
-            let here = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("indexer").path
-            for p in [here, root + "/.build/debug/indexer"] where FileManager.default.isExecutableFile(atPath: p) { return p }
-            throw XCTSkip("indexer binary not built (swift build --build-tests)")
-        }
+    typealias Result = IndexerProcess.Result
+
+    /// Starts `indexer ARGS` with the hash test embedder (vectors without meaning, fast).
+    func start(_ args: [String], env extra: [String: String]) throws -> IndexerProcess {
+        try IndexerProcess(args, env: ["INDEXER_TEST_EMBEDDER": "hash-64"].merging(extra) { $1 })
     }
 
-    struct Result { var status: Int32; var signal: Bool; var stdout: String; var stderr: String }
-
-    func start(_ args: [String], env extra: [String: String]) throws -> (Process, Pipe, Pipe) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try Self.binary)
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["INDEXER_TEST_EMBEDDER"] = "hash-64"
-        for (k, v) in extra { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        return (p, out, err)
-    }
-
-    func finish(_ t: (Process, Pipe, Pipe)) -> Result {
-        let o = t.1.fileHandleForReading.readDataToEndOfFile(), e = t.2.fileHandleForReading.readDataToEndOfFile()
-        t.0.waitUntilExit()
-        return Result(status: t.0.terminationStatus, signal: t.0.terminationReason == .uncaughtSignal,
-                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
+    func finish(_ p: IndexerProcess) -> Result { p.finish() }
 
     @discardableResult
     func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
@@ -54,7 +29,7 @@ final class BuildCommandTests: XCTestCase {
     }
 
     func corpus(_ n: Int) throws -> String {
-        let src = Self.root + "/../shared/data/scifact/corpus.jsonl"
+        let src = IndexerProcess.packageRoot + "/../shared/data/scifact/corpus.jsonl"
         guard let all = FileManager.default.contents(atPath: src) else { throw XCTSkip("no SciFact at \(src)") }
         let lines = all.split(separator: 0x0A, omittingEmptySubsequences: true).prefix(n)
         let path = dir + "/corpus.jsonl"
@@ -100,10 +75,10 @@ final class BuildCommandTests: XCTestCase {
         let t = try start(buildArgs(c, crashed), env: [:])
         for _ in 0..<2000 {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: crashed)) ?? []
-            if names.contains(where: { $0.contains(".tmp-") }) || !t.0.isRunning { break }
+            if names.contains(where: { $0.contains(".tmp-") }) || !t.process.isRunning { break }
             usleep(5000)
         }
-        kill(t.0.processIdentifier, SIGKILL)
+        kill(t.process.processIdentifier, SIGKILL)
         let killed = finish(t)
         let left = try FileManager.default.contentsOfDirectory(atPath: crashed)
         print("external kill landed mid-build: \(killed.signal); left \(left.count) files")

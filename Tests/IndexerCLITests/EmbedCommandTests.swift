@@ -4,7 +4,7 @@ import XCTest
 
 /// `indexer embed` run as a subprocess: output format, the BEIR document rule, exit codes.
 final class EmbedCommandTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let root = IndexerProcess.packageRoot
     /// A tiny BERT (2 layers, width 32) committed for the inference tests: fast to run.
     static let tinyModel = root + "/Tests/InferenceTests/Golden/cross-f32"
     var dir = ""
@@ -18,23 +18,8 @@ final class EmbedCommandTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    struct Result { var status: Int32; var stderr: String }
-
-    func embed(_ args: [String]) throws -> Result {
-        let here = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("indexer").path
-        guard let binary = [here, Self.root + "/.build/debug/indexer"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw XCTSkip("indexer binary not built (swift build --build-tests)")
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = ["embed"] + args
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = Pipe()
-        try p.run()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stderr: String(decoding: e, as: UTF8.self))
+    func embed(_ args: [String]) throws -> IndexerProcess.Result {
+        try IndexerProcess.run(["embed"] + args)
     }
 
     func write(_ lines: [String], _ name: String = "in.jsonl") throws -> String {

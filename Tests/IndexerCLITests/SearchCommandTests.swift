@@ -15,25 +15,9 @@ final class SearchCommandTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    struct Result { var status: Int32; var stderr: String }
-
-    func indexer(_ args: [String], env extra: [String: String] = [:]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try BuildCommandTests.binary)
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["INDEXER_TEST_EMBEDDER"] = "hash-32"
-        env.removeValue(forKey: "JOB_COMPLETION_INDEX")
-        env.removeValue(forKey: "SLURM_ARRAY_TASK_ID")
-        for (k, v) in extra { env[k] = v }
-        p.environment = env
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stderr: String(decoding: e, as: UTF8.self))
+    /// Runs `indexer ARGS` with the hash test embedder.
+    func indexer(_ args: [String], env extra: [String: String] = [:]) throws -> IndexerProcess.Result {
+        try IndexerProcess.run(args, env: ["INDEXER_TEST_EMBEDDER": "hash-32"].merging(extra) { $1 })
     }
 
     func write(_ text: String, _ name: String) throws -> String {

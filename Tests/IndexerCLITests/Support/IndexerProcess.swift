@@ -16,7 +16,13 @@ struct IndexerProcess {
         }
     }
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    struct Result {
+        var status: Int32
+        /// True when the process was ended by a signal (SIGKILL in the crash tests).
+        var signal: Bool
+        var stdout: String
+        var stderr: String
+    }
 
     let process = Process()
     private let out = Pipe(), err = Pipe()
@@ -29,7 +35,6 @@ struct IndexerProcess {
         var env = ProcessInfo.processInfo.environment
         env["JOB_COMPLETION_INDEX"] = nil
         env["SLURM_ARRAY_TASK_ID"] = nil
-        env["INDEXER_QUIET"] = "1"
         for (k, v) in extra { env[k] = v }
         process.environment = env
         process.standardOutput = out
@@ -41,8 +46,8 @@ struct IndexerProcess {
     func finish() -> Result {
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
+        return Result(status: process.terminationStatus, signal: process.terminationReason == .uncaughtSignal,
+                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
     /// Runs `indexer ARGS` to the end.
