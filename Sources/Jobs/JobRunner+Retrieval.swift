@@ -47,7 +47,7 @@ extension JobRunner {
         let model = try RerankModel.resolve(rr.model)
         return Plan(step: .rerank,
                     inputs: [paths.candidates, spec.queries, spec.index.directory + "/manifest.json"] + JobRunner.modelFiles(model),
-                    settings: ["depth": "\(rr.depth)", "tail": rr.tail, "max_length": "\(rr.maxLength)"],
+                    settings: ["depth": "\(rr.depth)", "tail": rr.tail, "max_length": rr.maxLength.map(String.init) ?? "model"],
                     outputs: { [paths] in [paths.reranked, paths.timings] },
                     run: { [spec, paths, options] in
                         var o = RerankOptions(candidatesPath: paths.candidates, queriesPath: spec.queries,

@@ -45,7 +45,8 @@ public struct JobSpec: Sendable, Equatable {
         public var depth: Int = 20
         public var tail: String = "keep"
         public var batchSize: Int = 32
-        public var maxLength: Int = 512
+        /// Word pieces a pair; nil: the model's declared `model_max_length` (else 512).
+        public var maxLength: Int?
     }
     /// nil when the job does not rerank.
     public var rerank: Rerank?
@@ -166,7 +167,7 @@ extension JobSpec {
             x.depth = try rr.int("depth", default: 20, in: 1...10_000)
             x.tail = try rr.choice("tail", ["keep", "drop"], default: "keep")
             x.batchSize = try rr.int("batch_size", default: 32, in: 1...4096)
-            x.maxLength = try rr.int("max_length", default: 512, in: 8...512)
+            x.maxLength = try rr.optionalInt("max_length", in: 8...512)
             guard x.depth <= search.topN else {
                 throw IndexerError.badInput("rerank.depth: \(x.depth) is deeper than search.top_n \(search.topN)", path: path)
             }
