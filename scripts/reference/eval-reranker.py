@@ -23,6 +23,7 @@ Example:
 import argparse
 import json
 import os
+import random
 import sys
 import time
 
@@ -45,20 +46,27 @@ def load_set(work, spec):
     return ds, split, qrels
 
 
-def score_pairs(model, tok, pairs, max_length, batch):
-    """Scores (query, doc) pairs; sorted by length for speed, results in input order."""
+def score_pairs(model, tok, pairs, max_length, batch, bf16=False, on_chunk=None):
+    """Scores (query, doc) pairs; sorted by length for speed, results in input order.
+
+    on_chunk(done indices, scores) is called every 640 pairs so an interrupted run keeps its work."""
+    import contextlib
     import torch
     lens = [len(tok(q, d, truncation="only_second", max_length=max_length)["input_ids"]) for q, d in pairs]
     order = sorted(range(len(pairs)), key=lambda i: lens[i])
     out = [0.0] * len(pairs)
-    with torch.inference_mode():
+    amp = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+    with torch.inference_mode(), amp:
         for s in range(0, len(order), batch):
             idx = order[s:s + batch]
             enc = tok([pairs[i][0] for i in idx], [pairs[i][1] for i in idx], truncation="only_second",
                       max_length=max_length, padding=True, return_tensors="pt")
-            logits = model(**enc).logits.view(-1).tolist()
+            logits = model(**enc).logits.float().view(-1).tolist()
             for i, v in zip(idx, logits):
                 out[i] = v
+            if on_chunk and ((s // batch + 1) % 20 == 0 or s + batch >= len(order)):
+                done = order[:s + batch]
+                on_chunk(done, out)
     return out
 
 
@@ -103,6 +111,11 @@ def main():
     p.add_argument("--max-length", type=int, default=0, help="default: the model's tokenizer_config")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--queries", type=int, default=0,
+                   help="evaluate the first N queries of a seeded shuffle of each set (0 = all)")
+    p.add_argument("--bf16", action="store_true",
+                   help="bfloat16 autocast (about 2.7x faster on CPUs with AVX512-BF16; scores differ "
+                        "from float32 in the 2nd-3rd decimal, so near-ties may swap)")
     p.add_argument("--json", default="")
     args = p.parse_args()
 
@@ -113,10 +126,10 @@ def main():
     max_length = args.max_length or int(json.load(open(os.path.join(args.model, "tokenizer_config.json")))
                                         .get("model_max_length", 256))
     model = BertForSequenceClassification.from_pretrained(args.model, dtype=torch.float32).eval()
-    tag = os.path.basename(os.path.normpath(args.model)) + "-L%d" % max_length
+    tag = os.path.basename(os.path.normpath(args.model)) + "-L%d" % max_length + ("-bf16" if args.bf16 else "")
     firsts = dict(f.split("=", 1) for f in args.first_stage)
     depth = max(args.depths)
-    results = {"model": args.model, "max_length": max_length, "sets": {}}
+    results = {"model": args.model, "max_length": max_length, "bf16": args.bf16, "sets": {}}
     lines = ["| set | queries | first stage nDCG@10 | " + " | ".join("rerank@%d" % k for k in args.depths)
              + " | R@100 | p (rand., t) at %d | wins/losses |" % depth, "|---" * (5 + len(args.depths)) + "|"]
     for spec in args.sets:
@@ -134,18 +147,31 @@ def main():
         scores = json.load(open(cache)) if os.path.exists(cache) else {}
         ids, titles, texts = C.load_corpus(ds)
         docs = {i: C.doc_string(t, x) for i, t, x in zip(ids, titles, texts)}
+        if args.queries and args.queries < len(qids):
+            shuffled = list(qids)
+            random.Random(0).shuffle(shuffled)  # a prefix: a larger --queries extends a smaller one
+            qids = sorted(shuffled[:args.queries])
+            qrels = {q: qrels[q] for q in qids}
+            first = {q: v for q, v in first.items() if q in qrels}
         todo = [(q, d) for q in qids for d, _ in first.get(q, [])[:depth] if d not in scores.get(q, {})]
         t0 = time.time()
-        if todo:
-            vals = score_pairs(model, tok, [(queries[q], docs[d]) for q, d in todo], max_length, args.batch)
-            for (q, d), v in zip(todo, vals):
-                scores.setdefault(q, {})[d] = v
+
+        def save(done, vals):
+            for i in done:
+                scores.setdefault(todo[i][0], {})[todo[i][1]] = vals[i]
             tmp = cache + ".tmp"
-            json.dump(scores, open(tmp, "w"))
+            with open(tmp, "w") as f:
+                json.dump(scores, f)
             os.replace(tmp, cache)
+            print("  %s: %d/%d pairs scored, %.1f pairs/s" % (spec, len(done), len(todo),
+                  len(done) / max(1e-9, time.time() - t0)), file=sys.stderr, flush=True)
+
+        if todo:
+            score_pairs(model, tok, [(queries[q], docs[d]) for q, d in todo], max_length, args.batch,
+                        args.bf16, save)
         secs = time.time() - t0
         _, base, base_r = evaluate(qrels, ranked_run(first, None, 0))
-        entry = {"queries": len(base), "first_stage": source, "first_stage_ndcg10": float(base.mean()),
+        entry = {"queries": len(base), "query_subset_seed0": args.queries or None, "first_stage": source, "first_stage_ndcg10": float(base.mean()),
                  "first_stage_recall100": float(base_r.mean()), "pairs_scored": len(todo),
                  "scoring_seconds": secs, "depths": {}}
         cells = []
