@@ -32,7 +32,8 @@ public struct ReportRequest: Sendable {
     public var timingsPaths: [String]
     /// The cutoff for precision at the top (nDCG@k, P@k, MRR@k).
     public var k: Int = 10
-    /// The rerank depth N when there is no sweep; nil = the largest per-query list in the reranked run.
+    /// The rerank depth N when there is no sweep; nil = the most pairs a query had scored in the
+    /// timings file, else the largest per-query list in the reranked run.
     public var depth: Int?
     /// Depths of a sweep, one per reranked run.
     public var sweep: [Int]?
@@ -165,7 +166,10 @@ public struct DecisionReport: Sendable {
         var comparisons: [Comparison] = []
         for (i, path) in req.rerankedPaths.enumerated() {
             let rr = try TrecRun.read(path: path)
-            let depth = req.sweep?[i] ?? req.depth ?? rr.queries.map(\.entries.count).max() ?? 0
+            // Without a stated depth: the most pairs a query had scored (timings), else the
+            // longest list (a run written with --tail drop holds exactly the reranked head).
+            let timedDepth = i < req.timingsPaths.count ? try RerankTimings.read(path: req.timingsPaths[i]).map(\.pairs).max() : nil
+            let depth = req.sweep?[i] ?? req.depth ?? timedDepth ?? rr.queries.map(\.entries.count).max() ?? 0
             guard depth > 0 else { throw IndexerError.badInput("the reranked run is empty", path: path) }
             var missing = 0
             let ranks = queries.map { q -> JudgedRanking in

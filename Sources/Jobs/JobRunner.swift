@@ -177,6 +177,7 @@ public final class JobRunner {
                                          rerankedPaths: [paths.reranked], timingsPaths: [paths.timings],
                                          outDir: paths.reportDir)
                  req.k = spec.reportK
+                 req.depth = spec.rerank?.depth
                  let verdict = try DecisionReport.run(req)
                  return ["verdict": verdict.split(separator: "\n").first.map(String.init) ?? ""]
              })

@@ -69,6 +69,9 @@ final class JobRunnerTests: XCTestCase {
         XCTAssertFalse(reranked.isEmpty)
         XCTAssertNotNil(first.figures["ndcg@10"])
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/report/report.md"))
+        let report = try JSONSerialization.jsonObject(with: try bytes(out + "/report/report.json")) as? [String: Any]
+        let comparison = (report?["comparisons"] as? [[String: Any]])?.first
+        XCTAssertEqual(comparison?["depth"] as? Int, 5, "the report speaks of the job's rerank depth, not the run's length")
 
         let second = try runJob()
         XCTAssertEqual(Set(status(second).values), ["skipped"])
