@@ -96,6 +96,16 @@ public final class CorpusReader {
         return true
     }
 
+    /// A BEIR record's `_id`: a string, or a number taken as its text (some corpora use them).
+    static func recordID(_ field: JSONFieldValue?, path: String, line: Int) throws -> String {
+        switch field {
+        case .string(let s)?: return s
+        case .number(let s)?: return s
+        case nil: throw IndexerError.badInput("missing \"_id\"", path: path, line: line)
+        case let other?: throw IndexerError.badInput("\"_id\" must be a string or a number, not \(kindName(other))", path: path, line: line)
+        }
+    }
+
     private func parseJSON(_ bytes: [UInt8]) throws -> Document {
         let line = lines.lineNumber
         let fields: [JSONFieldValue?]
@@ -104,13 +114,7 @@ public final class CorpusReader {
         } catch {
             throw IndexerError.badInput("malformed JSON at byte \(error.offset + 1): \(error.message)", path: path, line: line)
         }
-        let id: String
-        switch fields[0] {
-        case .string(let s)?: id = s
-        case .number(let s)?: id = s
-        case nil: throw IndexerError.badInput("missing \"_id\"", path: path, line: line)
-        case let other?: throw IndexerError.badInput("\"_id\" must be a string or a number, not \(Self.kindName(other))", path: path, line: line)
-        }
+        let id = try Self.recordID(fields[0], path: path, line: line)
         let title: String
         switch fields[1] {
         case .string(let s)?: title = s

@@ -53,13 +53,7 @@ public enum QueryReader {
         } catch {
             throw IndexerError.badInput("malformed JSON at byte \(error.offset + 1): \(error.message)", path: path, line: line)
         }
-        let id: String
-        switch fields[0] {
-        case .string(let s)?: id = s
-        case .number(let s)?: id = s
-        case nil: throw IndexerError.badInput("missing \"_id\"", path: path, line: line)
-        case let other?: throw IndexerError.badInput("\"_id\" must be a string or a number, not \(CorpusReader.kindName(other))", path: path, line: line)
-        }
+        let id = try CorpusReader.recordID(fields[0], path: path, line: line)
         switch fields[1] {
         case .string(let s)?: return Query(id: id, text: s, line: line)
         case nil: throw IndexerError.badInput("missing \"text\" in query '\(id)'", path: path, line: line)
