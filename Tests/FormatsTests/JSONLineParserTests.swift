@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import TestSupport
 import XCTest
 
 final class JSONLineParserTests: XCTestCase {
@@ -133,19 +134,6 @@ final class JSONLineParserTests: XCTestCase {
 /// non-ASCII, surrogate pairs, nested values around the wanted keys) must parse back exactly.
 final class JSONLineParserPropertyTests: XCTestCase {
     var rng = SplitMix(seed: 42)
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
 
     func randomScalar() -> Unicode.Scalar {
         switch rng.below(6) {

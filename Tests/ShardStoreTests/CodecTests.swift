@@ -1,5 +1,6 @@
 import Formats
 @testable import ShardStore
+import TestSupport
 import XCTest
 
 final class CodecTests: XCTestCase {
@@ -110,16 +111,3 @@ final class VectorEncodingTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func float() -> Float { Float(next() >> 40) / Float(1 << 24) }
-}

@@ -1,5 +1,6 @@
 import Formats
 @testable import ShardStore
+import TestSupport
 import XCTest
 
 final class ShardFileTests: XCTestCase {

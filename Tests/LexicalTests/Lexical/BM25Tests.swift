@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Lexical
 
@@ -47,7 +48,7 @@ final class BM25Tests: XCTestCase {
     /// documents directly (no postings, no heap): score(d) = sum over distinct query terms of
     /// count * idf * tf / (tf + k1 * (1 - b + b * dl / avgdl)), dl the decoded norm length.
     func testSearcherMatchesBruteForce() throws {
-        var rng = SplitMix64(state: 99)
+        var rng = SplitMix(seed: 99)
         let words = ["alpha", "beta", "gamma", "delta", "cells", "cell", "protein", "proteins", "the", "of",
                      "IL-6", "3.5", "Cancer's", "tumour", "tumours", "β-cells", "rats", "rat", "mice", "dose"]
         let docs: [String] = (0..<400).map { i in

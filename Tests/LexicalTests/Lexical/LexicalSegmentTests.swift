@@ -1,24 +1,14 @@
 import Formats
+import TestSupport
 import XCTest
 @testable import Lexical
 
-/// Deterministic pseudo-random numbers for reproducible random tests (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 final class LexicalSegmentTests: XCTestCase {
     /// Random documents as term lists: a Zipf-ish vocabulary with multi-byte terms, empty
     /// documents, long documents and high term frequencies.
     static func randomDocuments(count: Int, seed: UInt64) -> [[[UInt8]]] {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix(seed: seed)
         let vocabulary: [[UInt8]] = (0..<400).map { i in
             let base = ["a", "ab", "abc", "é", "e\u{301}", "ß", "日本", "x", "zz", "😀"][i % 10]
             return Array("\(base)\(i / 10)".utf8)

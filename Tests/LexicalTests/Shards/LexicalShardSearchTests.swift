@@ -1,6 +1,7 @@
 import Foundation
 import Formats
 import ShardStore
+import TestSupport
 import XCTest
 @testable import Lexical
 
@@ -21,7 +22,7 @@ final class LexicalShardSearchTests: XCTestCase {
     /// Documents with ids; every 25th repeats the text of the one before (exact score ties
     /// that only the id order breaks).
     static func corpus(_ n: Int = 600) -> [(id: String, text: String)] {
-        var rng = SplitMix64(state: 11)
+        var rng = SplitMix(seed: 11)
         let words = ["cell", "cells", "protein", "proteins", "the", "of", "IL-6", "3.5", "Cancer's", "tumour", "tumours",
                      "β-cells", "rats", "rat", "mice", "dose", "gene", "expression", "risk", "trial", "naïve", "日本"]
         var out: [(String, String)] = []
