@@ -193,7 +193,7 @@ public final class JobRunner {
         let changed = try rec.inputs.keys.sorted().filter { path in
             FileManager.default.fileExists(atPath: path) ? try hashes.sha256(of: path) != rec.inputs[path] : true
         }
-        let settingsNow = buildPlan().settings.keys.sorted().map { "\($0)=\(buildPlan().settings[$0]!)" }.joined(separator: ";")
+        let settingsNow = JobRunner.canonical(buildPlan().settings)
         guard !changed.isEmpty || settingsNow != rec.settings else { return }
         let why = changed.isEmpty ? "its settings" : changed.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
         if !options.quiet { Console.info("build: \(why) changed since the index in \(dir) was built; rebuilding it") }
@@ -215,7 +215,7 @@ public final class JobRunner {
             }
             inputHashes[p] = try hashes.sha256(of: p)
         }
-        let settings = plan.settings.keys.sorted().map { "\($0)=\(plan.settings[$0]!)" }.joined(separator: ";")
+        let settings = JobRunner.canonical(plan.settings)
         let fingerprint = StepRecord.fingerprint(step: name, settings: settings, inputs: inputHashes)
         let recordPath = stateDir + "/\(name).json"
         if !options.force, let rec = StepRecord.load(recordPath), rec.fingerprint == fingerprint, rec.outputsIntact(deep: false) {
@@ -258,6 +258,11 @@ public final class JobRunner {
     }
 
     // MARK: - Helpers
+
+    /// Settings as one canonical line, `key=value` sorted by key: what a step record stores.
+    static func canonical(_ settings: [String: String]) -> String {
+        settings.keys.sorted().map { "\($0)=\(settings[$0]!)" }.joined(separator: ";")
+    }
 
     /// The files of a model folder that decide its output (weights, config, tokenizer, pooling).
     static func modelFiles(_ dir: String) -> [String] {
