@@ -147,3 +147,60 @@ def dense_run(work, ds, qids, k=100, name=None):
     run = {q: t for q, t in zip(qids, top)}
     write_run(path, run, "dense-minilm")
     return run
+
+
+# Lucene's EnglishAnalyzer stop set (the 33 classic English stopwords), as in Sources/Lexical.
+STOPWORDS = frozenset("a an and are as at be but by for if in into is it no not of on or such that "
+                      "the their then there these they this to was will with".split())
+
+
+class BM25:
+    """BM25 over a collection, close to the project's Lucene-style scorer (k1 0.9, b 0.4).
+
+    Used only as a teacher signal for training, so the analyzer is approximate: lower-case,
+    runs of letters and digits, the 33 Lucene stopwords dropped, NLTK's Porter stemmer.
+    """
+
+    def __init__(self, docs, k1=0.9, b=0.4):
+        import math
+        import re
+        from nltk.stem.porter import PorterStemmer
+        self._re = re.compile(r"[a-z0-9]+")
+        self._stem = PorterStemmer(mode="MARTIN_EXTENSIONS")
+        self._cache = {}
+        self.k1, self.b = k1, b
+        df, total = {}, 0
+        for text in docs.values():
+            terms = self.analyze(text)
+            total += len(terms)
+            for t in set(terms):
+                df[t] = df.get(t, 0) + 1
+        n = len(docs)
+        self.avg = total / max(1, n)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+    def analyze(self, text):
+        out = []
+        for w in self._re.findall(text.lower()):
+            if w in STOPWORDS:
+                continue
+            s = self._cache.get(w)
+            if s is None:
+                s = self._cache[w] = self._stem.stem(w)
+            out.append(s)
+        return out
+
+    def score(self, query, text):
+        """BM25 of `text` (any text, e.g. a document shown without its title) for `query`,
+        with the collection's idf and average length."""
+        tf = {}
+        for t in self.analyze(text):
+            tf[t] = tf.get(t, 0) + 1
+        length = sum(tf.values())
+        norm = self.k1 * (1 - self.b + self.b * length / self.avg)
+        total = 0.0
+        for t in self.analyze(query):
+            f = tf.get(t)
+            if f:
+                total += self.idf[t] * f * (self.k1 + 1) / (f + norm)
+        return total
