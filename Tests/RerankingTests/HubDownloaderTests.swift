@@ -112,6 +112,25 @@ final class HubDownloaderTests: XCTestCase {
         XCTAssertNil(HubDownloader(environment: environment()).cachedSnapshot(HubReference(repository: "org/tiny", revision: "v2")))
     }
 
+    /// Foundation downloads into the temporary directory; nothing may stay there, neither the
+    /// files read into memory, nor the 404 bodies of optional files, nor a failed download's.
+    func testDownloadsLeaveNothingInTheTemporaryDirectory() throws {
+        let scratch = try TestPaths.temporaryFolder(self) + "/tmpdir"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let saved = ProcessInfo.processInfo.environment["TMPDIR"]
+        setenv("TMPDIR", scratch + "/", 1)
+        defer { if let saved { setenv("TMPDIR", saved, 1) } else { unsetenv("TMPDIR") } }
+        XCTAssertEqual(NSTemporaryDirectory().hasPrefix(scratch), true, "Foundation reads TMPDIR")
+        _ = try RerankModel.resolve("hf:org/tiny", environment: environment())
+        XCTAssertThrowsError(try RerankModel.resolve("hf:org/absent@main", environment: environment()))
+        let closed = try LoopbackHTTPServer()
+        let endpoint = closed.endpoint
+        closed.stop()
+        XCTAssertThrowsError(try RerankModel.resolve("hf:org/tiny", environment: ["HF_ENDPOINT": endpoint, "HF_HOME": home + "/other"]))
+        XCTAssertTrue(server.requests.contains { $0.path.hasSuffix("/special_tokens_map.json") }, "a 404 was served")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch), [])
+    }
+
     func testUnreachableEndpointSaysHowToWorkOffline() throws {
         let closed = try LoopbackHTTPServer()
         let endpoint = closed.endpoint

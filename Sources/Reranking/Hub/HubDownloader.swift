@@ -128,6 +128,10 @@ public struct HubDownloader {
     }
 
     /// GETs one file: into memory when `into` is nil, else into `into/file` (atomically).
+    ///
+    /// A data task whose delegate streams the body into our own temporary file beside the
+    /// final one: Foundation's download tasks stage bodies in the system temporary directory
+    /// and, on Linux, leave them there (error bodies, and failed connections, too).
     private func fetch(_ ref: HubReference, file: String, required: Bool, into dir: String? = nil) throws -> Fetched {
         let address = url(ref, file: file)
         guard let u = URL(string: address) else { throw IndexerError(.usage, "cannot form a URL from '\(address)'") }
@@ -137,41 +141,19 @@ public struct HubDownloader {
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let config = URLSessionConfiguration.ephemeral
         config.timeoutIntervalForRequest = timeout
-        let session = URLSession(configuration: config)
-        defer { session.finishTasksAndInvalidate() }
-        let done = DispatchSemaphore(value: 0)
-        final class Box: @unchecked Sendable {
-            var response: HTTPURLResponse?
-            var error: Error?
-            var moveError: Error?
-            var body: Data?
-        }
-        let box = Box()
         let temporary = dir.map { $0 + "/." + file + ".tmp-\(getpid())" }
-        let task = session.downloadTask(with: request) { location, response, error in
-            box.response = response as? HTTPURLResponse
-            box.error = error
-            if let location, let r = box.response, r.statusCode == 200 {
-                do {
-                    if let temporary {
-                        try? FileManager.default.removeItem(atPath: temporary)
-                        try FileManager.default.moveItem(at: location, to: URL(fileURLWithPath: temporary))
-                    } else {
-                        box.body = try Data(contentsOf: location)
-                    }
-                } catch {
-                    box.moveError = error
-                }
-            }
-            done.signal()
-        }
-        task.resume()
-        done.wait()
-        if let error = box.error {
+        let sink = BodySink(path: temporary)
+        let session = URLSession(configuration: config, delegate: sink, delegateQueue: nil)
+        defer { session.finishTasksAndInvalidate() }
+        session.dataTask(with: request).resume()
+        sink.done.wait()
+        var kept = false
+        defer { if let temporary, !kept { unlink(temporary) } }
+        if let error = sink.error {
             throw IndexerError(.io, "cannot fetch \(address); set HF_HUB_OFFLINE=1 to use the cache only, or give --model a local folder",
                                cause: error.localizedDescription)
         }
-        guard let response = box.response else { throw IndexerError(.io, "no HTTP response for \(address)") }
+        guard let response = sink.response else { throw IndexerError(.io, "no HTTP response for \(address)") }
         switch response.statusCode {
         case 200:
             break
@@ -184,21 +166,73 @@ public struct HubDownloader {
         default:
             throw IndexerError(.io, "\(ref.description): \(file) at \(address) answered HTTP \(response.statusCode)")
         }
-        if let moveError = box.moveError {
-            throw IndexerError(.io, "cannot store the download of \(file)", path: temporary, cause: moveError.localizedDescription)
+        if let writeErrno = sink.writeErrno {
+            throw IndexerError.io("cannot store the download of \(file)", path: temporary ?? file, errno: writeErrno)
         }
         let commit = response.value(forHTTPHeaderField: "X-Repo-Commit")
         if let temporary, let dir {
             let final = dir + "/" + file
-            let fd = open(temporary, O_RDONLY | O_CLOEXEC)
-            if fd >= 0 { fsync(fd); close(fd) }
             guard rename(temporary, final) == 0 else {
-                let e = errno
-                unlink(temporary)
-                throw IndexerError.io("cannot rename the download onto it", path: final, errno: e)
+                throw IndexerError.io("cannot rename the download onto it", path: final, errno: errno)
             }
+            kept = true
             AtomicFileWriter.syncDirectory(of: final)
+            return Fetched(commit: commit, body: nil, found: true)
         }
-        return Fetched(commit: commit, body: box.body, found: true)
+        return Fetched(commit: commit, body: sink.body, found: true)
+    }
+}
+
+/// Receives one response body: into memory, or (for a 200 answer, when a path is given) into
+/// that file, written as it arrives and fsynced at the end.
+private final class BodySink: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    let path: String?
+    let done = DispatchSemaphore(value: 0)
+    // Written on the session's delegate queue, read after `done` is signalled.
+    var response: HTTPURLResponse?
+    var error: Error?
+    var writeErrno: Int32?
+    var body = Data()
+    private var fd: Int32 = -1
+
+    init(path: String?) {
+        self.path = path
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+        self.response = response as? HTTPURLResponse
+        if let path, self.response?.statusCode == 200 {
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            if fd < 0 { writeErrno = errno }
+        }
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        guard response?.statusCode == 200, writeErrno == nil else { return }
+        guard path != nil else { body.append(data); return }
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    writeErrno = errno
+                    return
+                }
+                offset += n
+            }
+        }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        self.error = error
+        if fd >= 0 {
+            if fsync(fd) != 0, writeErrno == nil { writeErrno = errno }
+            close(fd)
+            fd = -1
+        }
+        done.signal()
     }
 }
