@@ -236,8 +236,7 @@ public final class JobRunner {
         let secs = Date().timeIntervalSince(started)
         var outputs: [String: StepRecord.Output] = [:]
         for p in try plan.outputs() {
-            let size = ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? NSNumber)?.int64Value ?? -1
-            outputs[p] = StepRecord.Output(size: size, sha256: try FileFingerprints.hashFile(p))
+            outputs[p] = try StepRecord.Output.current(p)
         }
         let rec = StepRecord(step: name, fingerprint: fingerprint, inputs: inputHashes, settings: settings,
                              outputs: outputs, finished: ISO8601DateFormatter().string(from: Date()))

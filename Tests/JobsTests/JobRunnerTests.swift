@@ -136,6 +136,28 @@ final class JobRunnerTests: XCTestCase {
         XCTAssertGreaterThan(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count, 1)
     }
 
+    func testOutputEditedInPlaceAtTheSameSizeIsRemade() throws {
+        _ = try runJob()
+        let path = root + "/out/t/candidates.run"
+        let original = try bytes(path)
+        // Change one digit of the first score: same size, different content, later mtime.
+        var edited = original
+        let firstLine = try XCTUnwrap(String(data: original, encoding: .utf8)?.split(separator: "\n").first)
+        let fields = firstLine.split(separator: " ")
+        let scoreOffset = fields[0..<4].map { $0.utf8.count + 1 }.reduce(0, +)
+        let i = try XCTUnwrap((scoreOffset..<scoreOffset + fields[4].utf8.count).first { edited[$0] >= 0x30 && edited[$0] <= 0x39 })
+        edited[i] = edited[i] == 0x39 ? 0x38 : edited[i] + 1
+        XCTAssertEqual(edited.count, original.count)
+        let fh = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        try fh.write(contentsOf: edited)
+        try fh.close()
+        XCTAssertNotEqual(try bytes(path), original)
+        let o = try runJob()
+        XCTAssertEqual(status(o)["search"], "ran", "a same-size edit is noticed")
+        XCTAssertEqual(try bytes(path), original, "and the output is made again")
+        XCTAssertEqual(status(try runJob())["search"], "skipped", "then the step is up to date again")
+    }
+
     func testGateAboveTheFigureFailsNamingMetricFigureAndBound() throws {
         let o = try runJob(["gates.ndcg@10.min=0.999"])
         XCTAssertEqual(o.gateFailures.count, 1)
