@@ -45,9 +45,12 @@ extension JobRunner {
     func rerankPlan() throws -> Plan? {
         guard let rr = spec.rerank else { return nil }
         let model = try RerankModel.resolve(rr.model)
+        var settings = ["depth": "\(rr.depth)", "tail": rr.tail, "max_length": rr.maxLength.map(String.init) ?? "model"]
+        // Only when set, so that jobs written before the key existed keep their fingerprints.
+        if rr.interpolate > 0 { settings["interpolate"] = "\(rr.interpolate)" }
         return Plan(step: .rerank,
                     inputs: [paths.candidates, spec.queries, spec.index.directory + "/manifest.json"] + JobRunner.modelFiles(model),
-                    settings: ["depth": "\(rr.depth)", "tail": rr.tail, "max_length": rr.maxLength.map(String.init) ?? "model"],
+                    settings: settings,
                     outputs: { [paths] in [paths.reranked, paths.timings] },
                     run: { [spec, paths, options] in
                         var o = RerankOptions(candidatesPath: paths.candidates, queriesPath: spec.queries,
@@ -56,6 +59,7 @@ extension JobRunner {
                         o.tail = TailPolicy(rawValue: rr.tail) ?? .keep
                         o.batchSize = rr.batchSize
                         o.maxLength = rr.maxLength
+                        o.interpolate = rr.interpolate
                         o.timingsPath = paths.timings
                         o.threads = spec.threads
                         o.progress = !options.quiet

@@ -47,6 +47,8 @@ public struct JobSpec: Sendable, Equatable {
         public var batchSize: Int = 32
         /// Word pieces a pair; nil: the model's declared `model_max_length` (else 512).
         public var maxLength: Int?
+        /// Weight of the first stage's score in the head's order (0: the cross-encoder alone).
+        public var interpolate: Double = 0
     }
     /// nil when the job does not rerank.
     public var rerank: Rerank?
@@ -161,13 +163,17 @@ extension JobSpec {
             rerank = nil
         } else {
             let rr = try r.object("rerank")
-            try rr.refuseUnknown(["model", "depth", "tail", "batch_size", "max_length"])
+            try rr.refuseUnknown(["model", "depth", "tail", "batch_size", "max_length", "interpolate"])
             var x = Rerank()
             x.model = try rr.optionalPath("model", relativeTo: dir)
             x.depth = try rr.int("depth", default: 20, in: 1...10_000)
             x.tail = try rr.choice("tail", ["keep", "drop"], default: "keep")
             x.batchSize = try rr.int("batch_size", default: 32, in: 1...4096)
             x.maxLength = try rr.optionalInt("max_length", in: 8...512)
+            x.interpolate = try rr.optionalDouble("interpolate") ?? 0
+            guard (0...1).contains(x.interpolate) else {
+                throw rr.fail("interpolate", "\(x.interpolate) is outside 0...1")
+            }
             guard x.depth <= search.topN else {
                 throw IndexerError.badInput("rerank.depth: \(x.depth) is deeper than search.top_n \(search.topN)", path: path)
             }

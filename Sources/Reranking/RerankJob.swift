@@ -4,7 +4,8 @@ import Formats
 /// `indexer rerank`: a bounded cross-encoder pass over a first-stage run.
 ///
 /// Per query, the first `depth` candidates in first-stage order (``CandidateSet``) are scored
-/// by the cross-encoder and ordered by score descending, ties by first-stage position; the
+/// by the cross-encoder (optionally mixed with the first stage's scores,
+/// ``ScoreInterpolation``) and ordered by score descending, ties by first-stage position; the
 /// rest (the tail) is kept below them in first-stage order or dropped (``RerankOrder``).
 /// Queries are written in the order the run lists them. Output bytes do not depend on the
 /// batch size or the thread count.
@@ -38,6 +39,9 @@ public enum RerankJob {
         guard o.batchSize >= 1 else { throw IndexerError(.usage, "--batch-size must be at least 1, not \(o.batchSize)") }
         if let m = o.maxLength, m < 3 { throw IndexerError(.usage, "--max-length must be at least 3, not \(m)") }
         if let t = o.threads, t < 1 { throw IndexerError(.usage, "--threads must be at least 1, not \(t)") }
+        guard o.interpolate >= 0, o.interpolate <= 1 else {
+            throw IndexerError(.usage, "--interpolate must be between 0 and 1, not \(o.interpolate)")
+        }
         guard !o.tag.isEmpty, !o.tag.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
             throw IndexerError(.usage, "--tag '\(o.tag)' is empty or holds whitespace; a TREC run cannot carry it")
         }
@@ -88,7 +92,12 @@ public enum RerankJob {
                 let n = min(o.depth, q.entries.count)
                 let head = q.entries.prefix(n).map(\.docid)
                 let tail = q.entries.dropFirst(n).map(\.docid)
-                let ranked = RerankOrder.combine(head: head, scores: Array(scores[at..<(at + n)]), tail: tail, policy: o.tail)
+                var headScores = Array(scores[at..<(at + n)])
+                if o.interpolate > 0 {
+                    headScores = ScoreInterpolation.combine(crossEncoder: headScores,
+                                                            firstStage: q.entries.prefix(n).map(\.score), weight: o.interpolate)
+                }
+                let ranked = RerankOrder.combine(head: head, scores: headScores, tail: tail, policy: o.tail)
                 let tokens = encoded[at..<(at + n)].reduce(0) { $0 + $1.tokenCount }
                 at += n
                 for (r, item) in ranked.enumerated() {

@@ -20,6 +20,9 @@ public struct RerankOptions: Sendable {
     /// Word pieces per pair, special tokens included; nil: what the model folder declares
     /// (``RerankModel/declaredMaxLength(modelDirectory:)``).
     public var maxLength: Int?
+    /// Weight of the first stage's score in the head's order (``ScoreInterpolation``): 0 (the
+    /// default) orders the head by the cross-encoder alone.
+    public var interpolate: Double = 0
     /// Where to write per-query timings (JSON lines), if anywhere.
     public var timingsPath: String?
     /// The run tag (sixth column).

@@ -42,6 +42,7 @@ final class JobSpecTests: XCTestCase {
         XCTAssertEqual(s.search.topN, 100)
         XCTAssertEqual(s.rerank?.depth, 20)
         XCTAssertEqual(s.rerank?.tail, "keep")
+        XCTAssertEqual(s.rerank?.interpolate, 0)
     }
 
     func testRerankCanBeTurnedOff() throws {
@@ -65,6 +66,8 @@ final class JobSpecTests: XCTestCase {
         try assertBadInput(#"{"corpus": "c", "queries": "q", "index": {"vectors": "int4"}}"#, mentions: "index.vectors")
         try assertBadInput(#"{"corpus": "c", "queries": "q", "index": {"lexical": "yes"}}"#, mentions: "index.lexical: must be true or false")
         try assertBadInput(#"{"corpus": "c", "queries": "q", "search": {"top_n": 10}, "rerank": {"depth": 50}}"#, mentions: "rerank.depth")
+        try assertBadInput(#"{"corpus": "c", "queries": "q", "rerank": {"interpolate": 1.5}}"#, mentions: "rerank.interpolate: 1.5 is outside 0...1")
+        try assertBadInput(#"{"corpus": "c", "queries": "q", "rerank": {"interpolate": "half"}}"#, mentions: "rerank.interpolate: must be a number")
         try assertBadInput(#"{"corpus": "c", "queries": "q", "version": 2}"#, mentions: "version")
         try assertBadInput(#"{"corpus": "c", "queries": "q", "gates": {"ndcg@10": {"min": 0.5}}}"#, mentions: "qrels")
         try assertBadInput(#"{"corpus": "c", "queries": "q", "qrels": "r", "gates": {"ndcg@10": {}}}"#, mentions: "gates.ndcg@10")

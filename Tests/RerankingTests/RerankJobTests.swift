@@ -241,6 +241,62 @@ final class RerankJobTests: XCTestCase {
         }
     }
 
+    func testInterpolationStandardisesBothListsAndIgnoresTheirScale() {
+        // Cross-encoder z: (-1, 0, 1) * sqrt(3/2); first stage z: (1, 0, -1) * sqrt(3/2).
+        let ce: [Float] = [1, 2, 3], fs: [Double] = [30, 20, 10]
+        let k = Float((3.0 / 2).squareRoot())
+        XCTAssertEqual(ScoreInterpolation.combine(crossEncoder: ce, firstStage: fs, weight: 0), [-k, 0, k])
+        XCTAssertEqual(ScoreInterpolation.combine(crossEncoder: ce, firstStage: fs, weight: 1), [k, 0, -k])
+        XCTAssertEqual(ScoreInterpolation.combine(crossEncoder: ce, firstStage: fs, weight: 0.5), [0, 0, 0])
+        let w = ScoreInterpolation.combine(crossEncoder: ce, firstStage: fs, weight: 0.25)
+        XCTAssertEqual(w[0], -0.5 * k, accuracy: 1e-6)
+        XCTAssertEqual(w[2], 0.5 * k, accuracy: 1e-6)
+        // An affine change of the first stage's scale (BM25 vs cosine vs RRF) changes nothing.
+        let other: [Double] = [30, 20, 10].map { 0.01 * $0 - 7 }
+        XCTAssertEqual(ScoreInterpolation.combine(crossEncoder: ce, firstStage: other, weight: 0.25), w)
+        // Equal scores standardise to zeros; an empty head stays empty.
+        XCTAssertEqual(ScoreInterpolation.combine(crossEncoder: [4, 4], firstStage: [1, 2], weight: 0.5), [-0.5, 0.5])
+        XCTAssertEqual(ScoreInterpolation.combine(crossEncoder: [], firstStage: [], weight: 0.5), [])
+    }
+
+    func testInterpolatedRerankOrdersTheHeadByTheMixAndLeavesTheTail() throws {
+        let (f, order) = try fixture()
+        var plain = options(f, depth: 10, out: "plain.run")
+        var zero = options(f, depth: 10, out: "zero.run")
+        zero.interpolate = 0
+        _ = try rerank(plain, scorer: RecordingScorer())
+        _ = try rerank(zero, scorer: RecordingScorer())
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: zero.outPath)), try Data(contentsOf: URL(fileURLWithPath: plain.outPath)))
+        // Weight 1: the head keeps the first stage's order.
+        plain.outPath = f.dir + "/one.run"
+        plain.interpolate = 1
+        _ = try rerank(plain, scorer: RecordingScorer())
+        let one = try TrecRun.read(path: plain.outPath)
+        for (qid, entries) in one.queries { XCTAssertEqual(entries.map(\.docid), order[qid]!, qid) }
+        // A middle weight: exactly the order of the combined scores, tail untouched.
+        plain.outPath = f.dir + "/mid.run"
+        plain.interpolate = 0.4
+        _ = try rerank(plain, scorer: RecordingScorer())
+        let mid = try TrecRun.read(path: plain.outPath)
+        let firstStage = try CandidateSet(run: try TrecRun.read(path: f.run), queries: try QueryReader.read(path: f.queries),
+                                          queriesPath: f.queries)
+        for q in firstStage.queries {
+            let head = Array(q.entries.prefix(10))
+            let ce = head.map { RecordingScorer.score(Self.textOf[$0.docid]!, [:]) }
+            let mixed = ScoreInterpolation.combine(crossEncoder: ce, firstStage: head.map(\.score), weight: 0.4)
+            let expected = head.indices.sorted { mixed[$0] != mixed[$1] ? mixed[$0] > mixed[$1] : $0 < $1 }.map { head[$0].docid }
+            let got = try XCTUnwrap(mid.entries(for: q.qid))
+            XCTAssertEqual(got.prefix(head.count).map(\.docid), expected, q.qid)
+            XCTAssertEqual(got.prefix(head.count).map { Float($0.score) }, expected.map { d in mixed[head.firstIndex { $0.docid == d }!] })
+            XCTAssertEqual(got.dropFirst(head.count).map(\.docid), q.entries.dropFirst(head.count).map(\.docid))
+        }
+        var bad = options(f, depth: 10, out: "bad.run")
+        for w in [-0.1, 1.5, Double.nan] {
+            bad.interpolate = w
+            XCTAssertThrowsError(try RerankJob.validate(bad)) { XCTAssertEqual(($0 as? IndexerError)?.kind, .usage) }
+        }
+    }
+
     func testTailRuleBelowTheHead() {
         let r = RerankOrder.combine(head: ["a", "b", "c"], scores: [-2.5, 7, -2.5], tail: ["x", "y"], policy: .keep)
         XCTAssertEqual(r.map(\.docid), ["b", "a", "c", "x", "y"])

@@ -9,11 +9,13 @@ struct RerankCommand: Command {
     static let usage = """
     usage: indexer rerank --candidates RUN --queries FILE --docs INDEX_DIR|CORPUS --depth K --out RUN
                           [--model DIR|hf:ORG/NAME[@REV]] [--tail keep|drop] [--batch-size B]
-                          [--max-length N] [--timings FILE] [--tag NAME] [--threads T] [--quiet]
+                          [--max-length N] [--interpolate W] [--timings FILE] [--tag NAME]
+                          [--threads T] [--quiet]
 
     Per query, the first K candidates of RUN (first-stage order: score descending, then the rank
     field, then file order) are scored by the cross-encoder and sorted by its score (ties keep
-    first-stage order). The tail below K keeps its first-stage order under them (keep, the
+    first-stage order); with --interpolate W, by (1 - W) z(cross-encoder) + W z(first stage),
+    each standardised over the query's K scores. The tail below K keeps its first-stage order under them (keep, the
     default: tail scores are min(head) - 1 - i) or is dropped. Queries are written in RUN's
     order. The output is the same bytes for any batch size or thread count.
 
@@ -30,6 +32,8 @@ struct RerankCommand: Command {
       --batch-size B       pairs per model call (default 32; does not change the output)
       --max-length N       word pieces per pair, special tokens included (default: the model's
                            tokenizer_config.json model_max_length, else 512)
+      --interpolate W      weight of the first stage's score in the head's order, 0...1 (default 0:
+                           the cross-encoder alone); scale-free (per-query z-scores)
       --timings FILE       JSON lines, one a query: pairs, tokens, ms (read by indexer report)
       --tag NAME           run tag (default rerank)
       --threads T          model threads (default: all cores; does not change the output)
@@ -40,7 +44,7 @@ struct RerankCommand: Command {
 
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--candidates", "--queries", "--docs", "--model", "--depth", "--out",
-                                                   "--tail", "--batch-size", "--max-length", "--timings", "--tag",
+                                                   "--tail", "--batch-size", "--max-length", "--interpolate", "--timings", "--tag",
                                                    "--threads"], flags: ["--quiet"])
         guard a.positionals.isEmpty else {
             throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'")
@@ -52,6 +56,7 @@ struct RerankCommand: Command {
         o.tail = TailPolicy(rawValue: try a.choice("--tail", TailPolicy.allCases.map(\.rawValue), default: "keep")) ?? .keep
         o.batchSize = try a.int("--batch-size", default: 32, in: 1...65536) ?? 32
         o.maxLength = try a.int("--max-length", in: 3...100_000)
+        o.interpolate = try a.double("--interpolate", default: 0) ?? 0
         o.timingsPath = a.string("--timings")
         o.tag = a.string("--tag") ?? "rerank"
         o.threads = try a.int("--threads", in: 1...1024)
