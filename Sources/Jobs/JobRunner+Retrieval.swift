@@ -46,8 +46,9 @@ extension JobRunner {
         guard let rr = spec.rerank else { return nil }
         let model = try RerankModel.resolve(rr.model)
         var settings = ["depth": "\(rr.depth)", "tail": rr.tail, "max_length": rr.maxLength.map(String.init) ?? "model"]
-        // Only when set, so that jobs written before the key existed keep their fingerprints.
-        if rr.interpolate > 0 { settings["interpolate"] = "\(rr.interpolate)" }
+        // Only when set, so that jobs written before the key existed keep their fingerprints;
+        // a model's declared weight is in its config.json, an input of the step.
+        if let w = rr.interpolate { settings["interpolate"] = "\(w)" }
         return Plan(step: .rerank,
                     inputs: [paths.candidates, spec.queries, spec.index.directory + "/manifest.json"] + JobRunner.modelFiles(model),
                     settings: settings,

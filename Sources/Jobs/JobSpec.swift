@@ -47,8 +47,9 @@ public struct JobSpec: Sendable, Equatable {
         public var batchSize: Int = 32
         /// Word pieces a pair; nil: the model's declared `model_max_length` (else 512).
         public var maxLength: Int?
-        /// Weight of the first stage's score in the head's order (0: the cross-encoder alone).
-        public var interpolate: Double = 0
+        /// Weight of the first stage's score in the head's order; nil: the model's declared
+        /// weight (0 when it declares none).
+        public var interpolate: Double?
     }
     /// nil when the job does not rerank.
     public var rerank: Rerank?
@@ -170,9 +171,9 @@ extension JobSpec {
             x.tail = try rr.choice("tail", ["keep", "drop"], default: "keep")
             x.batchSize = try rr.int("batch_size", default: 32, in: 1...4096)
             x.maxLength = try rr.optionalInt("max_length", in: 8...512)
-            x.interpolate = try rr.optionalDouble("interpolate") ?? 0
-            guard (0...1).contains(x.interpolate) else {
-                throw rr.fail("interpolate", "\(x.interpolate) is outside 0...1")
+            x.interpolate = try rr.optionalDouble("interpolate")
+            if let w = x.interpolate, !(0...1).contains(w) {
+                throw rr.fail("interpolate", "\(w) is outside 0...1")
             }
             guard x.depth <= search.topN else {
                 throw IndexerError.badInput("rerank.depth: \(x.depth) is deeper than search.top_n \(search.topN)", path: path)

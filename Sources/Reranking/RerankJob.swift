@@ -27,7 +27,9 @@ public enum RerankJob {
         let modelDirectory = try RerankModel.resolve(options.model)
         let scorer = try CrossEncoderScorer(modelDirectory: modelDirectory, maxLength: options.maxLength,
                                             threads: options.threads)
-        var summary = try rerank(candidates, source: source, scorer: scorer, options: options)
+        var resolved = options
+        resolved.interpolate = try options.interpolate ?? RerankModel.declaredInterpolation(modelDirectory: modelDirectory)
+        var summary = try rerank(candidates, source: source, scorer: scorer, options: resolved)
         summary.modelDirectory = modelDirectory
         summary.maxLength = scorer.model.maxLength
         return summary
@@ -39,8 +41,8 @@ public enum RerankJob {
         guard o.batchSize >= 1 else { throw IndexerError(.usage, "--batch-size must be at least 1, not \(o.batchSize)") }
         if let m = o.maxLength, m < 3 { throw IndexerError(.usage, "--max-length must be at least 3, not \(m)") }
         if let t = o.threads, t < 1 { throw IndexerError(.usage, "--threads must be at least 1, not \(t)") }
-        guard o.interpolate >= 0, o.interpolate <= 1 else {
-            throw IndexerError(.usage, "--interpolate must be between 0 and 1, not \(o.interpolate)")
+        if let w = o.interpolate, !(w >= 0 && w <= 1) {
+            throw IndexerError(.usage, "--interpolate must be between 0 and 1, not \(w)")
         }
         guard !o.tag.isEmpty, !o.tag.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
             throw IndexerError(.usage, "--tag '\(o.tag)' is empty or holds whitespace; a TREC run cannot carry it")
@@ -62,6 +64,9 @@ public enum RerankJob {
         timings.reserveCapacity(candidates.queries.count)
         var summary = RerankSummary(queries: 0, pairs: 0, tokens: 0, lines: 0, scoringSeconds: 0, modelDirectory: "",
                                     modelFingerprint: scorer.fingerprint)
+        // Without a model folder to ask (a scorer given directly), nil means the scorer alone.
+        let weight = o.interpolate ?? 0
+        summary.interpolate = weight
 
         var start = 0
         while start < candidates.queries.count {
@@ -93,9 +98,9 @@ public enum RerankJob {
                 let head = q.entries.prefix(n).map(\.docid)
                 let tail = q.entries.dropFirst(n).map(\.docid)
                 var headScores = Array(scores[at..<(at + n)])
-                if o.interpolate > 0 {
+                if weight > 0 {
                     headScores = ScoreInterpolation.combine(crossEncoder: headScores,
-                                                            firstStage: q.entries.prefix(n).map(\.score), weight: o.interpolate)
+                                                            firstStage: q.entries.prefix(n).map(\.score), weight: weight)
                 }
                 let ranked = RerankOrder.combine(head: head, scores: headScores, tail: tail, policy: o.tail)
                 let tokens = encoded[at..<(at + n)].reduce(0) { $0 + $1.tokenCount }

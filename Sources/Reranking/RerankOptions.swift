@@ -20,9 +20,10 @@ public struct RerankOptions: Sendable {
     /// Word pieces per pair, special tokens included; nil: what the model folder declares
     /// (``RerankModel/declaredMaxLength(modelDirectory:)``).
     public var maxLength: Int?
-    /// Weight of the first stage's score in the head's order (``ScoreInterpolation``): 0 (the
-    /// default) orders the head by the cross-encoder alone.
-    public var interpolate: Double = 0
+    /// Weight of the first stage's score in the head's order (``ScoreInterpolation``); nil:
+    /// what the model folder declares (``RerankModel/declaredInterpolation(modelDirectory:)``,
+    /// 0 when it declares nothing); 0: the cross-encoder alone.
+    public var interpolate: Double?
     /// Where to write per-query timings (JSON lines), if anywhere.
     public var timingsPath: String?
     /// The run tag (sixth column).
@@ -62,4 +63,6 @@ public struct RerankSummary: Sendable {
     public var modelFingerprint: String
     /// Word pieces per pair the model was run with (0 when the scorer is not a model).
     public var maxLength: Int = 0
+    /// The interpolation weight used (0: the cross-encoder alone).
+    public var interpolate: Double = 0
 }

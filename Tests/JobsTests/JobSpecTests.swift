@@ -42,7 +42,7 @@ final class JobSpecTests: XCTestCase {
         XCTAssertEqual(s.search.topN, 100)
         XCTAssertEqual(s.rerank?.depth, 20)
         XCTAssertEqual(s.rerank?.tail, "keep")
-        XCTAssertEqual(s.rerank?.interpolate, 0)
+        XCTAssertNil(s.rerank?.interpolate, "the model's declared weight")
     }
 
     func testRerankCanBeTurnedOff() throws {

@@ -101,4 +101,55 @@ final class CrossEncoderScorerTests: XCTestCase {
         let run = try TrecRun.read(path: f.dir + "/out-1-1.run")
         XCTAssertGreaterThan(Set(run.entries(for: "q0")!.prefix(10).map(\.score)).count, 5)
     }
+
+    func testDeclaredInterpolation() throws {
+        let dir = try TestPaths.temporaryFolder(self)
+        try #"{"max_position_embeddings": 256}"#.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RerankModel.declaredInterpolation(modelDirectory: dir), 0, "none declared: the cross-encoder alone")
+        try #"{"indexer_interpolate": 0.25}"#.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RerankModel.declaredInterpolation(modelDirectory: dir), 0.25)
+        for bad in [#"{"indexer_interpolate": 2}"#, #"{"indexer_interpolate": "high"}"#] {
+            try bad.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try RerankModel.declaredInterpolation(modelDirectory: dir)) {
+                XCTAssertEqual(($0 as? IndexerError)?.path, dir + "/config.json")
+            }
+        }
+        let shipped = TestPaths.root + "/" + RerankModel.defaultFolder
+        if FileManager.default.fileExists(atPath: shipped + "/config.json") {
+            XCTAssertEqual(try RerankModel.declaredInterpolation(modelDirectory: shipped), 0.7, "the default reranker's weight (model card)")
+        }
+    }
+
+    /// A folder's declared weight is used when --interpolate is not given, and --interpolate 0
+    /// turns it off.
+    func testJobUsesTheModelsDeclaredInterpolationUnlessOverridden() throws {
+        let tiny = TestPaths.inferenceGolden + "/cross-f32"
+        guard FileManager.default.fileExists(atPath: tiny + "/model.safetensors") else { throw XCTSkip("no tiny checkpoint") }
+        let docs = Fixture.documents(30)
+        var lines: [String] = []
+        for q in 0..<3 {
+            for r in 0..<12 { lines.append(runLine("q\(q)", "d\((q * 5 + r * 7) % 30)", r + 1, Double(50 - r))) }
+        }
+        let f = try Fixture.make(self, docs: docs, queries: (0..<3).map { ("q\($0)", "text of word\($0) query \($0)") }, runLines: lines)
+        let model = f.dir + "/declaring-model"
+        try FileManager.default.copyItem(atPath: tiny, toPath: model)
+        var config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model + "/config.json"))) as? [String: Any])
+        config["indexer_interpolate"] = 0.6
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: model + "/config.json"))
+        func run(_ w: Double?, _ name: String) throws -> (Data, RerankSummary) {
+            var o = RerankOptions(candidatesPath: f.run, queriesPath: f.queries, docsPath: f.corpus, depth: 10, outPath: f.dir + "/" + name)
+            o.progress = false
+            o.model = model
+            o.maxLength = 64
+            o.interpolate = w
+            let s = try RerankJob.run(o)
+            return (try XCTUnwrap(FileManager.default.contents(atPath: o.outPath)), s)
+        }
+        let (declared, s) = try run(nil, "declared.run")
+        XCTAssertEqual(s.interpolate, 0.6)
+        XCTAssertEqual(declared, try run(0.6, "explicit.run").0)
+        let (alone, s0) = try run(0, "alone.run")
+        XCTAssertEqual(s0.interpolate, 0)
+        XCTAssertNotEqual(declared, alone, "the weight changes the head's scores")
+    }
 }

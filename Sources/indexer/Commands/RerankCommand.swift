@@ -14,8 +14,9 @@ struct RerankCommand: Command {
 
     Per query, the first K candidates of RUN (first-stage order: score descending, then the rank
     field, then file order) are scored by the cross-encoder and sorted by its score (ties keep
-    first-stage order); with --interpolate W, by (1 - W) z(cross-encoder) + W z(first stage),
-    each standardised over the query's K scores. The tail below K keeps its first-stage order under them (keep, the
+    first-stage order); with an interpolation weight W (--interpolate, or the model's declared
+    one), by (1 - W) z(cross-encoder) + W z(first stage), each standardised over the query's K
+    scores. The tail below K keeps its first-stage order under them (keep, the
     default: tail scores are min(head) - 1 - i) or is dropped. Queries are written in RUN's
     order. The output is the same bytes for any batch size or thread count.
 
@@ -32,8 +33,9 @@ struct RerankCommand: Command {
       --batch-size B       pairs per model call (default 32; does not change the output)
       --max-length N       word pieces per pair, special tokens included (default: the model's
                            tokenizer_config.json model_max_length, else 512)
-      --interpolate W      weight of the first stage's score in the head's order, 0...1 (default 0:
-                           the cross-encoder alone); scale-free (per-query z-scores)
+      --interpolate W      weight of the first stage's score in the head's order, 0...1; scale-free
+                           (per-query z-scores); default: the model's config.json indexer_interpolate
+                           (the default reranker: 0.7), else 0 (the cross-encoder alone)
       --timings FILE       JSON lines, one a query: pairs, tokens, ms (read by indexer report)
       --tag NAME           run tag (default rerank)
       --threads T          model threads (default: all cores; does not change the output)
@@ -56,7 +58,7 @@ struct RerankCommand: Command {
         o.tail = TailPolicy(rawValue: try a.choice("--tail", TailPolicy.allCases.map(\.rawValue), default: "keep")) ?? .keep
         o.batchSize = try a.int("--batch-size", default: 32, in: 1...65536) ?? 32
         o.maxLength = try a.int("--max-length", in: 3...100_000)
-        o.interpolate = try a.double("--interpolate", default: 0) ?? 0
+        o.interpolate = try a.double("--interpolate")
         o.timingsPath = a.string("--timings")
         o.tag = a.string("--tag") ?? "rerank"
         o.threads = try a.int("--threads", in: 1...1024)
@@ -68,8 +70,8 @@ struct RerankCommand: Command {
     func run() throws -> Int32 {
         let s = try RerankJob.run(options)
         let rate = s.scoringSeconds > 0 ? Double(s.pairs) / s.scoringSeconds : 0
-        Console.info(String(format: "reranked %d queries: %d pairs, %d word pieces in %.1f s (%.1f pairs/s); wrote %d lines to %@ (model %@, max length %d)",
-                            s.queries, s.pairs, s.tokens, s.scoringSeconds, rate, s.lines, options.outPath, s.modelDirectory, s.maxLength))
+        Console.info(String(format: "reranked %d queries: %d pairs, %d word pieces in %.1f s (%.1f pairs/s); wrote %d lines to %@ (model %@, max length %d, interpolation %g)",
+                            s.queries, s.pairs, s.tokens, s.scoringSeconds, rate, s.lines, options.outPath, s.modelDirectory, s.maxLength, s.interpolate))
         return 0
     }
 }
