@@ -68,17 +68,28 @@ final class CrossEncoderScorerTests: XCTestCase {
         XCTAssertThrowsError(try RerankModel.declaredMaxLength(modelDirectory: dir))
     }
 
+    /// The Inference tests' tiny random cross-encoder, or a skip when it is not here.
+    func tinyCheckpoint() throws -> String {
+        let model = TestPaths.inferenceGolden + "/cross-f32"
+        guard FileManager.default.fileExists(atPath: model + "/model.safetensors") else { throw XCTSkip("no tiny checkpoint") }
+        return model
+    }
+
+    /// 30 documents and `queries` queries of `candidates` first-stage candidates each.
+    func tinyFixture(queries: Int, candidates: Int) throws -> Fixture {
+        var lines: [String] = []
+        for q in 0..<queries {
+            for r in 0..<candidates { lines.append(runLine("q\(q)", "d\((q * 5 + r * 7) % 30)", r + 1, Double(50 - r))) }
+        }
+        return try Fixture.make(self, docs: Fixture.documents(30),
+                                queries: (0..<queries).map { ("q\($0)", "text of word\($0) query \($0)") }, runLines: lines)
+    }
+
     /// The whole job with a real checkpoint: the same bytes for batch sizes 1, 8, 32 and 1 or 2
     /// threads.
     func testJobOutputIsTheSameBytesForAnyBatchSizeAndThreadCount() throws {
-        let model = TestPaths.inferenceGolden + "/cross-f32"
-        guard FileManager.default.fileExists(atPath: model + "/model.safetensors") else { throw XCTSkip("no tiny checkpoint") }
-        let docs = Fixture.documents(30)
-        var lines: [String] = []
-        for q in 0..<4 {
-            for r in 0..<15 { lines.append(runLine("q\(q)", "d\((q * 5 + r * 7) % 30)", r + 1, Double(50 - r))) }
-        }
-        let f = try Fixture.make(self, docs: docs, queries: (0..<4).map { ("q\($0)", "text of word\($0) query \($0)") }, runLines: lines)
+        let model = try tinyCheckpoint()
+        let f = try tinyFixture(queries: 4, candidates: 15)
         var outputs: [Data] = []
         for (batch, threads) in [(1, 1), (8, 2), (32, 2), (32, 1)] {
             var o = RerankOptions(candidatesPath: f.run, queriesPath: f.queries, docsPath: f.corpus, depth: 10,
@@ -123,14 +134,8 @@ final class CrossEncoderScorerTests: XCTestCase {
     /// A folder's declared weight is used when --interpolate is not given, and --interpolate 0
     /// turns it off.
     func testJobUsesTheModelsDeclaredInterpolationUnlessOverridden() throws {
-        let tiny = TestPaths.inferenceGolden + "/cross-f32"
-        guard FileManager.default.fileExists(atPath: tiny + "/model.safetensors") else { throw XCTSkip("no tiny checkpoint") }
-        let docs = Fixture.documents(30)
-        var lines: [String] = []
-        for q in 0..<3 {
-            for r in 0..<12 { lines.append(runLine("q\(q)", "d\((q * 5 + r * 7) % 30)", r + 1, Double(50 - r))) }
-        }
-        let f = try Fixture.make(self, docs: docs, queries: (0..<3).map { ("q\($0)", "text of word\($0) query \($0)") }, runLines: lines)
+        let tiny = try tinyCheckpoint()
+        let f = try tinyFixture(queries: 3, candidates: 12)
         let model = f.dir + "/declaring-model"
         try FileManager.default.copyItem(atPath: tiny, toPath: model)
         var config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model + "/config.json"))) as? [String: Any])
