@@ -1,3 +1,5 @@
+import Foundation
+
 /// SHA-256 (FIPS 180-4), for fingerprints of models, inputs and shard files.
 ///
 /// Foundation on Linux has no digest API and the package takes no outside dependencies,
@@ -91,6 +93,20 @@ public struct SHA256: Sendable {
         var h = SHA256()
         h.update(bytes)
         return h.hexDigest()
+    }
+
+    /// The hex digest of a file's bytes, streamed in 1 MiB chunks; nil when the file cannot be
+    /// opened (`errno` says why), so that each caller names its own error.
+    public static func hex(ofFileAt path: String) -> String? {
+        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? h.close() }
+        var sha = SHA256()
+        while true {
+            let chunk = h.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            chunk.withUnsafeBytes { sha.update($0) }
+        }
+        return sha.hexDigest()
     }
 
     private mutating func compress(_ block: UnsafeRawPointer) {

@@ -60,17 +60,10 @@ public final class IndexBuilder {
 
     /// The SHA-256 of the corpus file's bytes (as stored: a gzipped corpus is hashed gzipped).
     public static func corpusFingerprint(_ path: String) throws -> String {
-        guard let h = FileHandle(forReadingAtPath: path) else {
+        guard let digest = SHA256.hex(ofFileAt: path) else {
             throw IndexerError(.usage, "cannot read the corpus", path: path, cause: String(cString: strerror(errno)))
         }
-        defer { try? h.close() }
-        var sha = SHA256()
-        while true {
-            let chunk = h.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { sha.update($0) }
-        }
-        return sha.hexDigest()
+        return digest
     }
 
     /// The build-settings token of a lexical index: names the analysis, so an index analysed

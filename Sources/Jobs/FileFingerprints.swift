@@ -36,15 +36,8 @@ final class FileFingerprints {
 
     /// Streams a file through SHA-256.
     static func hashFile(_ path: String) throws -> String {
-        guard let h = FileHandle(forReadingAtPath: path) else { throw IndexerError.io("cannot open", path: path) }
-        defer { try? h.close() }
-        var sha = SHA256()
-        while true {
-            let chunk = h.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { sha.update($0) }
-        }
-        return sha.hexDigest()
+        guard let digest = SHA256.hex(ofFileAt: path) else { throw IndexerError.io("cannot open", path: path) }
+        return digest
     }
 
     /// Writes the cache back (atomically) if anything changed.

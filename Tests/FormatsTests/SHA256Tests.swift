@@ -30,4 +30,14 @@ final class SHA256Tests: XCTestCase {
         XCTAssertEqual(SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000)),
                        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
+
+    func testFileDigestStreamsAcrossChunksAndMissingFileIsNil() throws {
+        // Larger than the 1 MiB read chunk, and not a multiple of it.
+        let bytes = (0..<(3 << 20) + 12_345).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 17) }
+        let path = NSTemporaryDirectory() + "sha256-\(UUID().uuidString).bin"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        XCTAssertEqual(SHA256.hex(ofFileAt: path), SHA256.hex(bytes))
+        XCTAssertNil(SHA256.hex(ofFileAt: path + ".absent"))
+    }
 }
