@@ -66,7 +66,7 @@ extension JobRunner {
                         o.progress = !options.quiet
                         let s = try RerankJob.run(o)
                         return ["queries": s.queries, "pairs": s.pairs, "tokens": s.tokens,
-                                "scoring_seconds": s.scoringSeconds, "model": s.modelFingerprint]
+                                "scoring_seconds": s.scoringSeconds, "model": s.modelFingerprint, "interpolate": s.interpolate]
                     })
     }
 }
