@@ -57,7 +57,7 @@ let package = Package(
         ]),
 
         // Helpers shared by the test targets (a seeded generator); not part of any product.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Formats"], path: "Tests/TestSupport"),
         .testTarget(name: "FormatsTests", dependencies: ["TestSupport", "Formats"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Formats"],
                     resources: [.copy("Golden")]),

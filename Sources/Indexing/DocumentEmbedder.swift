@@ -40,17 +40,13 @@ public final class HashEmbedder: DocumentEmbedder {
             var h = SHA256()
             h.update(t)
             let d = h.finalize()
-            var state: UInt64 = 0
-            for i in 0..<8 { state = state << 8 | UInt64(d[i]) }
+            var seed: UInt64 = 0
+            for i in 0..<8 { seed = seed << 8 | UInt64(d[i]) }
+            var rng = SplitMix64(seed: seed)
             var v = [Float](repeating: 0, count: dimension)
             var norm: Float = 0
             for j in 0..<dimension {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                z ^= z >> 31
-                v[j] = Float(z >> 40) / Float(1 << 24) * 2 - 1
+                v[j] = rng.nextUnitFloat() * 2 - 1
                 norm += v[j] * v[j]
             }
             let s = norm > 0 ? 1 / norm.squareRoot() : 0
