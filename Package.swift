@@ -26,9 +26,11 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Linux system calls Glibc's Swift module lacks (an atomic folder swap); header only.
+        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
 
         // Shared file formats (corpus, queries, TREC runs, qrels, .npy), errors, atomic writes.
-        .target(name: "Formats", dependencies: ["CZlib"]),
+        .target(name: "Formats", dependencies: ["CZlib", "CSystem"]),
         // BERT WordPiece tokenizer, exactly as tokenizer.json defines it.
         .target(name: "Tokenization", dependencies: ["Formats"]),
         // safetensors, tensor kernels over BLAS, the BERT encoder, bi- and cross-encoders.

@@ -3,35 +3,69 @@ import Foundation
 import Glibc
 #endif
 
-/// A file written under a temporary name in its destination folder, then fsynced and renamed.
+/// An output file: written under a temporary name in its destination folder, then fsynced
+/// and renamed; or, for an output that is a stream, written in place.
 ///
-/// A reader never sees a half-written file under the final name: until ``commit()`` the
-/// bytes live in `.NAME.tmp-PID`, and an abandoned writer removes them. Writes are buffered.
+/// A reader never sees a half-written regular file under the final name: until ``commit()``
+/// the bytes live in `.NAME.tmp-PID`, and an abandoned writer removes them. The rules for
+/// the other kinds of output (docs/FAILURES.md, "Outputs"):
+/// - `-` is standard output, written as a stream;
+/// - a symbolic link is followed: the file it points to is replaced, the link stays;
+/// - an existing character device, FIFO or socket (`/dev/stdout`, `/dev/null`, a named pipe)
+///   is written in place as a stream, never renamed over; a block device or folder is refused;
+/// - temporary files that killed writers left beside the output are removed first (a
+///   temporary file is locked while its writer lives, so a live writer's is never touched).
+/// Writes are buffered.
 public final class AtomicFileWriter {
-    /// The final path.
+    /// The final path, as given.
     public let path: String
-    /// The temporary path the bytes go to until ``commit()``.
-    public let temporaryPath: String
+    /// The temporary path the bytes go to until ``commit()`` (nil for a stream).
+    public let temporaryPath: String?
+    /// The file the rename replaces (the path with symbolic links resolved).
+    let targetPath: String
     private var fd: Int32
+    private let ownsDescriptor: Bool
     private var buffer: [UInt8] = []
     private let bufferLimit = 1 << 20
     private var finished = false
     /// Bytes written so far (buffered included).
     public private(set) var bytesWritten: Int = 0
 
-    /// Opens a temporary file beside `path`; creates the folder if it is missing.
+    /// Whether the output is written in place (standard output, a device, a FIFO).
+    public var isStream: Bool { temporaryPath == nil }
+
+    /// Opens the output; creates the destination folder if it is missing.
     public init(path: String) throws {
         self.path = path
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw IndexerError(.io, "cannot create the folder for", path: path, cause: "\(error.localizedDescription)")
+        if path == "-" {
+            (targetPath, temporaryPath, fd, ownsDescriptor) = ("-", nil, 1, false)
+            return
         }
-        temporaryPath = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())"
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw IndexerError.io("cannot create file", path: temporaryPath) }
+        let target = try OutputPath.resolveLinks(path)
+        targetPath = target
+        var st = stat()
+        if stat(target, &st) == 0 {
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw IndexerError(.badInput, "is a folder; an output must be a file", path: path)
+            case S_IFBLK: throw IndexerError(.badInput, "is a block device; refusing to write an output onto it", path: path)
+            default:
+                let fd = open(target, O_WRONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw IndexerError.io("cannot open for writing", path: path) }
+                (temporaryPath, self.fd, ownsDescriptor) = (nil, fd, true)
+                return
+            }
+        }
+        let dir = (target as NSString).deletingLastPathComponent
+        let folder = dir.isEmpty ? "." : dir
+        try Folders.create(folder, for: path)
+        let name = (target as NSString).lastPathComponent
+        TemporaryFiles.removeAbandoned(in: folder, prefix: "." + name + ".tmp-")
+        let temp = folder + "/." + name + ".tmp-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw IndexerError.io("cannot create file", path: temp) }
+        TemporaryFiles.markLive(fd)
+        (temporaryPath, self.fd, ownsDescriptor) = (temp, fd, true)
         buffer.reserveCapacity(bufferLimit)
     }
 
@@ -57,41 +91,43 @@ public final class AtomicFileWriter {
     }
 
     private func flush() throws {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw IndexerError.io("cannot write", path: temporaryPath)
-            }
-            offset += n
+        try buffer.withUnsafeBytes { raw in
+            try FileDescriptor.writeAll(fd, raw, path: temporaryPath ?? path)
         }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, fsyncs, renames onto the final path and fsyncs the folder.
+    /// Flushes, fsyncs, renames onto the final path and fsyncs the folder (a stream is only
+    /// flushed).
     public func commit() throws {
         precondition(!finished, "AtomicFileWriter committed twice")
-        try flush()
-        guard fsync(fd) == 0 else { throw IndexerError.io("cannot fsync", path: temporaryPath) }
-        close(fd)
+        do { try flush() } catch { abandon(); throw error }
         finished = true
-        guard rename(temporaryPath, path) == 0 else {
-            let e = errno
-            unlink(temporaryPath)
-            throw IndexerError.io("cannot rename \(temporaryPath) onto it", path: path, errno: e)
+        guard let temp = temporaryPath else {
+            if ownsDescriptor { close(fd) }
+            return
         }
-        AtomicFileWriter.syncDirectory(of: path)
+        guard fsync(fd) == 0 else {
+            let e = errno
+            close(fd); unlink(temp)
+            throw IndexerError.io("cannot fsync", path: temp, errno: e)
+        }
+        close(fd)
+        guard rename(temp, targetPath) == 0 else {
+            let e = errno
+            unlink(temp)
+            throw IndexerError.io("cannot rename \(temp) onto it", path: path, errno: e)
+        }
+        AtomicFileWriter.syncDirectory(of: targetPath)
     }
 
-    /// Closes and removes the temporary file; the final path is left as it was.
+    /// Closes and removes the temporary file; the final path is left as it was (what a
+    /// stream already received cannot be taken back).
     public func abandon() {
         guard !finished else { return }
         finished = true
-        close(fd)
-        unlink(temporaryPath)
+        if ownsDescriptor { close(fd) }
+        if let temp = temporaryPath { unlink(temp) }
     }
 
     /// Fsyncs the folder holding `path`, so that a rename survives a power cut.

@@ -72,11 +72,12 @@ public final class CorpusReader {
     private let lines: LineReader
     private static let parser = JSONLineParser(keys: ["_id", "title", "text"])
 
-    /// Opens `path`; the format comes from `format` or, when nil, from the file name.
-    public init(path: String, format: CorpusFormat? = nil) throws {
-        self.path = path
-        self.format = format ?? CorpusFormat.detect(path: path)
-        lines = try LineReader(path: path)
+    /// Opens `path`; the format comes from `format` or, when nil, from the file name
+    /// (`displayPath`'s, when the bytes are read from a spooled copy).
+    public init(path: String, format: CorpusFormat? = nil, displayPath: String? = nil) throws {
+        self.path = displayPath ?? path
+        self.format = format ?? CorpusFormat.detect(path: displayPath ?? path)
+        lines = try LineReader(path: path, displayPath: displayPath)
     }
 
     /// The next document, or nil at the end of the file.

@@ -6,7 +6,10 @@ import Glibc
 
 /// Reads a file line by line in bounded memory; gzip files (by magic bytes) are inflated.
 ///
-/// Lines are split on `\n`; a trailing `\r` is removed. Lines are handed out as byte arrays
+/// Lines are split on `\n`; a trailing `\r` is removed, and so is a UTF-8 byte-order mark at
+/// the start of the file. Pipes, FIFOs and `/dev/stdin` are read as streams (nothing is read
+/// twice or seeked). A gzip stream must end with its trailer (CRC-32 and length checked):
+/// a truncated archive or bytes after it are errors, never a shorter file. Lines are handed out as byte arrays
 /// so that callers decide how to treat invalid UTF-8 (``LineReader/string(_:)``).
 public final class LineReader: Sequence, IteratorProtocol {
     /// The path being read, for error messages.
@@ -20,9 +23,10 @@ public final class LineReader: Sequence, IteratorProtocol {
     private var end = 0
     private var eof = false
 
-    /// Opens `path` (`-` for standard input).
-    public init(path: String) throws {
-        self.path = path
+    /// Opens `path` (`-` for standard input); messages name `displayPath` when given (the
+    /// user's path for a spooled copy).
+    public init(path: String, displayPath: String? = nil) throws {
+        self.path = displayPath ?? path
         source = try ChunkSource(path: path)
     }
 
@@ -62,7 +66,11 @@ public final class LineReader: Sequence, IteratorProtocol {
 
     private func finish(_ line: [UInt8]) -> [UInt8] {
         lineNumber += 1
-        if line.last == 0x0D { return Array(line.dropLast()) }
+        var line = line
+        // A UTF-8 byte-order mark is not part of the first record (Python's utf-8-sig): kept,
+        // it would become part of the first id and silently change what is scored.
+        if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+        if line.last == 0x0D { line.removeLast() }
         return line
     }
 
@@ -75,51 +83,3 @@ public final class LineReader: Sequence, IteratorProtocol {
     }
 }
 
-/// Raw bytes from a plain file, a gzip file or standard input.
-final class ChunkSource {
-    private var fd: Int32 = -1
-    private var gz: gzFile?
-    let path: String
-
-    init(path: String) throws {
-        self.path = path
-        if path == "-" { fd = 0; return }
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw IndexerError.io("cannot open", path: path) }
-        var magic: [UInt8] = [0, 0]
-        let n = Glibc.read(fd, &magic, 2)
-        if n == 2 && magic[0] == 0x1F && magic[1] == 0x8B {
-            lseek(fd, 0, SEEK_SET)
-            gz = gzdopen(fd, "rb")
-            guard gz != nil else { throw IndexerError.io("cannot open gzip stream", path: path) }
-            gzbuffer(gz, 1 << 18)
-        } else {
-            lseek(fd, 0, SEEK_SET)
-        }
-    }
-
-    deinit {
-        if let gz { gzclose(gz) } else if fd > 0 { close(fd) }
-    }
-
-    func read(into buffer: inout [UInt8]) throws -> Int {
-        let capacity = buffer.count
-        return try buffer.withUnsafeMutableBytes { raw -> Int in
-            if let gz {
-                let n = gzread(gz, raw.baseAddress, UInt32(capacity))
-                if n < 0 {
-                    var code: Int32 = 0
-                    let msg = gzerror(gz, &code).map { String(cString: $0) } ?? "gzip error"
-                    throw IndexerError(.badInput, "corrupt gzip data", path: path, cause: msg)
-                }
-                return Int(n)
-            }
-            while true {
-                let n = Glibc.read(fd, raw.baseAddress, capacity)
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { throw IndexerError.io("cannot read", path: path) }
-                return n
-            }
-        }
-    }
-}

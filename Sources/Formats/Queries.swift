@@ -37,6 +37,9 @@ public enum QueryReader {
             case .jsonl: q = try parseJSON(bytes, path: path, line: line)
             case .tsv: q = try parseTSV(bytes, path: path, line: line)
             }
+            guard TrecRun.canCarry(q.id) else {
+                throw IndexerError.badInput("query id '\(q.id)' holds whitespace; a TREC run cannot carry it", path: path, line: line)
+            }
             if let first = seen[q.id] {
                 throw IndexerError.badInput("duplicate query id '\(q.id)' (first on line \(first))", path: path, line: line)
             }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// SHA-256 (FIPS 180-4), for fingerprints of models, inputs and shard files.
 ///
@@ -95,16 +98,19 @@ public struct SHA256: Sendable {
         return h.hexDigest()
     }
 
-    /// The hex digest of a file's bytes, streamed in 1 MiB chunks; nil when the file cannot be
-    /// opened (`errno` says why), so that each caller names its own error.
-    public static func hex(ofFileAt path: String) -> String? {
-        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? h.close() }
+    /// The hex digest of a file's bytes, streamed in 1 MiB chunks.
+    ///
+    /// Errors follow ``InputFile``'s rule: a missing file or a folder is a bad input (exit 2), a
+    /// failed read an I/O error naming the path and errno (never a trap).
+    public static func hex(ofFileAt path: String) throws -> String {
+        let fd = try InputFile.openForReading(path)
+        defer { close(fd) }
         var sha = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let chunk = h.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { sha.update($0) }
+            let n = try buffer.withUnsafeMutableBytes { try InputFile.read(fd, into: $0.baseAddress!, count: $0.count, path: path) }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { sha.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
         return sha.hexDigest()
     }

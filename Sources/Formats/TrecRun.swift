@@ -64,6 +64,13 @@ public struct TrecRun: Sendable {
         }
     }
 
+    /// Whether a TREC run line can carry `value` as a field: not empty, and no ASCII white
+    /// space (space, tab, line feed, carriage return, vertical tab, form feed), which trec_eval
+    /// and every reader split on.
+    public static func canCarry(_ value: String) -> Bool {
+        !value.isEmpty && !value.utf8.contains(where: { $0 == 0x20 || (0x09...0x0D).contains($0) })
+    }
+
     /// Reads a run file (plain or gzipped).
     public static func read(path: String) throws -> TrecRun {
         let lines = try LineReader(path: path)
@@ -105,6 +112,11 @@ public struct TrecRun: Sendable {
             }
             guard score.isFinite else {
                 throw IndexerError.badInput("score '\(try field(4))' is not a finite number", path: path, line: line)
+            }
+            // Decimal only: Swift's Double() also takes hex floats ("0x1p3"), which trec_eval's
+            // atof reads differently on other platforms.
+            guard bytes[starts[4]..<ends[4]].allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D || $0 == 0x65 || $0 == 0x45 }) else {
+                throw IndexerError.badInput("score '\(try field(4))' is not a decimal number", path: path, line: line)
             }
             if !bytes[starts[0]..<ends[0]].elementsEqual(lastQidBytes) {
                 lastQid = try field(0)
@@ -203,7 +215,7 @@ public final class TrecRunWriter {
 
     private func writeLine(qid: String, docid: String, rank: Int, score: String, tag: String) throws {
         for (name, value) in [("query id", qid), ("document id", docid), ("run tag", tag)] {
-            if value.isEmpty || value.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            if !TrecRun.canCarry(value) {
                 throw IndexerError.badInput("\(name) '\(value)' is empty or holds whitespace; a TREC run cannot carry it", path: path)
             }
         }

@@ -60,10 +60,7 @@ public final class IndexBuilder {
 
     /// The SHA-256 of the corpus file's bytes (as stored: a gzipped corpus is hashed gzipped).
     public static func corpusFingerprint(_ path: String) throws -> String {
-        guard let digest = SHA256.hex(ofFileAt: path) else {
-            throw IndexerError(.usage, "cannot read the corpus", path: path, cause: String(cString: strerror(errno)))
-        }
-        return digest
+        try SHA256.hex(ofFileAt: path)
     }
 
     /// The build-settings token of a lexical index: names the analysis, so an index analysed
@@ -80,32 +77,54 @@ public final class IndexBuilder {
     }
 
     /// Builds the shards this run is responsible for, then the manifest if every shard exists.
+    ///
+    /// Each shard is built under an exclusive lock (`OUT/.NAME.lock`), so two builds of one
+    /// folder never write the same shard at once: the second waits, then finds the shard
+    /// finished (and skips it) or built with other settings (and refuses it).
     public func run() throws -> BuildSummary {
         let n = options.shardCount
         guard n >= 1, n <= 9999 else { throw IndexerError(.usage, "--shards takes 1...9999, not \(n)") }
         guard options.batchSize >= 1 else { throw IndexerError(.usage, "--batch-size must be at least 1") }
-        let corpusSHA = try IndexBuilder.corpusFingerprint(options.corpusPath)
-        try FileManager.default.createDirectory(atPath: options.outDirectory, withIntermediateDirectories: true)
+        try Folders.create(options.outDirectory)
+        let spool = try CorpusSpool(options.corpusPath, in: options.outDirectory, quiet: options.quiet)
+        defer { spool.remove() }
+        corpusPath = spool.path
+        let corpusSHA = try IndexBuilder.corpusFingerprint(corpusPath)
         try refuseForeignIndex(corpusSHA: corpusSHA)
 
         let wanted = options.shardID.map { [$0] } ?? Array(0..<n)
         var toBuild: [Int] = []
         var skipped: [Int] = []
+        var locks: [FileLock] = []
         for i in wanted {
+            let lock = try lockShard(i)
             removeTemporaryFiles(of: i)
             if try isFinished(i, corpusSHA: corpusSHA) {
                 skipped.append(i)
                 info("shard \(i) of \(n): finished and verified, skipped")
             } else {
                 toBuild.append(i)
+                locks.append(lock)
             }
         }
         var documents = 0
         if !toBuild.isEmpty {
             documents = try build(toBuild, corpusSHA: corpusSHA)
         }
+        locks.removeAll()
         let manifest = try writeManifestIfComplete()
         return BuildSummary(built: toBuild, skipped: skipped, documents: documents, manifestWritten: manifest)
+    }
+
+    /// The corpus as read (a spooled copy when the given one is a pipe or FIFO).
+    private var corpusPath = ""
+
+    /// Waits for and takes the lock of shard `i`.
+    private func lockShard(_ i: Int) throws -> FileLock {
+        let name = ShardFormat.fileName(index: i, count: options.shardCount)
+        return try FileLock(path: options.outDirectory + "/." + name + ".lock") { [options] in
+            if !options.quiet { Console.info("shard \(i): another process is building it; waiting") }
+        }
     }
 
     private func info(_ s: String) {
@@ -166,7 +185,7 @@ public final class IndexBuilder {
     /// document, freed before embedding starts), then confirmed by comparing the ids.
     private func checkCorpus(targets: Set<Int>) throws -> Int {
         let n = UInt64(options.shardCount)
-        let reader = try CorpusReader(path: options.corpusPath)
+        let reader = try CorpusReader(path: corpusPath, displayPath: options.corpusPath)
         var errors: [IndexerError] = []
         var pairs: [KeyLine] = []
         var documents = 0
@@ -188,6 +207,11 @@ public final class IndexBuilder {
                 if errors.count >= IndexBuilder.maxReportedErrors { truncated = true; break }
                 continue
             }
+            guard TrecRun.canCarry(doc.id) else {
+                errors.append(.badInput("document id '\(doc.id)' holds whitespace; a TREC run cannot carry it", path: reader.path, line: doc.line))
+                if errors.count >= IndexBuilder.maxReportedErrors { truncated = true; break }
+                continue
+            }
             let key = DocumentKey.key(doc.id)
             guard targets.contains(Int(key % n)) else { continue }
             pairs.append(KeyLine(key: key, line: doc.line))
@@ -202,6 +226,9 @@ public final class IndexBuilder {
         }
         if emptyDocuments > IndexBuilder.maxReportedErrors {
             Console.warning("\(emptyDocuments) empty documents in all (the first \(IndexBuilder.maxReportedErrors) are listed above)")
+        }
+        if documents == 0 && errors.isEmpty {
+            throw IndexerError.badInput("the corpus holds no documents (an empty file, blank lines only, or an empty archive); nothing was built", path: options.corpusPath)
         }
         if !truncated { errors += try duplicates(&pairs) }
         pairs = []
@@ -233,7 +260,7 @@ public final class IndexBuilder {
         // two different ids is possible in principle, and both documents are then kept).
         let wanted = Set(runs.joined())
         var ids: [Int: String] = [:]
-        let reader = try CorpusReader(path: options.corpusPath)
+        let reader = try CorpusReader(path: corpusPath, displayPath: options.corpusPath)
         while ids.count < wanted.count {
             let d: Document?
             do { d = try reader.next() } catch let e as IndexerError where e.kind == .badInput && e.line != nil { continue }
@@ -267,7 +294,7 @@ public final class IndexBuilder {
         let analyzer = EnglishAnalyzer()
         let label = targets.count == n ? "build \(n) shard\(n == 1 ? "" : "s")" : "build shard \(targets.map(String.init).joined(separator: ",")) of \(n)"
         let progress = Progress(label, total: total, unit: "docs", quiet: options.quiet)
-        let reader = try CorpusReader(path: options.corpusPath)
+        let reader = try CorpusReader(path: corpusPath, displayPath: options.corpusPath)
         var batchShards: [Int] = [], batchIDs: [String] = [], batchTexts: [String] = []
         var written = 0
 
@@ -331,6 +358,8 @@ public final class IndexBuilder {
     /// same bytes atomically.
     private func writeManifestIfComplete() throws -> Bool {
         let n = options.shardCount
+        let lock = try FileLock(path: options.outDirectory + "/.manifest.lock")
+        defer { lock.release() }
         let missing = (0..<n).filter { !FileManager.default.fileExists(atPath: shardPath($0)) }
         guard missing.isEmpty else {
             info("manifest waits for \(missing.count) more shard\(missing.count == 1 ? "" : "s") (\(missing.prefix(10).map(String.init).joined(separator: ", "))\(missing.count > 10 ? ", ..." : ""))")

@@ -36,7 +36,7 @@ final class FileFingerprints {
 
     /// Streams a file through SHA-256.
     static func hashFile(_ path: String) throws -> String {
-        guard let digest = SHA256.hex(ofFileAt: path) else { throw IndexerError.io("cannot open", path: path) }
+        let digest = try SHA256.hex(ofFileAt: path)
         return digest
     }
 

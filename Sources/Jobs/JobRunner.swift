@@ -66,11 +66,8 @@ public final class JobRunner {
         self.spec = spec
         self.options = options
         stateDir = spec.output + "/.state"
-        do {
-            try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
-        } catch {
-            throw IndexerError(.io, "cannot create the output folder", path: spec.output, cause: error.localizedDescription)
-        }
+        try Folders.create(spec.output)
+        try Folders.create(stateDir)
         log = RunLog(path: spec.output + "/run-log.jsonl", runID: UUID().uuidString.lowercased())
         hashes = FileFingerprints(cachePath: stateDir + "/file-hashes.json")
         paths = Paths(candidates: spec.output + "/candidates.run",
@@ -83,7 +80,8 @@ public final class JobRunner {
     /// Runs the pipeline (or the one step asked for) and checks the gates.
     public func run() throws -> JobOutcome {
         var outcome = JobOutcome()
-        log.append(["event": "start", "job": spec.path, "only": options.only?.rawValue ?? "all", "force": options.force])
+        try preflight()
+        try log.append(["event": "start", "job": spec.path, "only": options.only?.rawValue ?? "all", "force": options.force])
         defer { try? hashes.save() }
         for step in JobStep.allCases {
             if let only = options.only, only != step { continue }
@@ -99,8 +97,31 @@ public final class JobRunner {
             outcome.figures = try readFigures()
             outcome.gateFailures = Gates.check(spec.gates, figures: outcome.figures, run: outcome.finalRun)
         }
-        log.append(["event": "end", "figures": outcome.figures, "gate_failures": outcome.gateFailures])
+        try log.append(["event": "end", "figures": outcome.figures, "gate_failures": outcome.gateFailures])
         return outcome
+    }
+
+    /// Checks, before any step runs, that the inputs exist and that no output of the job
+    /// would overwrite one of them (an expensive step must not fail on what was knowable).
+    func preflight() throws {
+        var inputs: [(role: String, path: String)] = [("corpus", spec.corpus), ("queries", spec.queries)]
+        if let q = spec.qrels { inputs.append(("qrels", q)) }
+        if let m = spec.rerank?.model { inputs.append(("rerank model", m)) }
+        for (role, path) in inputs where !FileManager.default.fileExists(atPath: path) {
+            throw IndexerError.badInput("the job's \(role) does not exist", path: path)
+        }
+        let outputs: [(role: String, path: String)] = [
+            ("search step's run", paths.candidates), ("rerank step's run", paths.reranked),
+            ("rerank timings", paths.timings), ("metrics", paths.metrics), ("run log", log.path),
+        ]
+        for out in outputs { try OutputPath.refuseOverwriting(output: out, inputs: inputs) }
+        let folders: [(role: String, path: String)] = [("index folder", spec.index.directory), ("report folder", paths.reportDir),
+                                                       ("job state folder", stateDir)]
+        for folder in folders {
+            for input in inputs where OutputPath.isInside(input.path, folder: folder.path) {
+                throw IndexerError.badInput("the \(input.role) '\(input.path)' lies inside the job's \(folder.role), which the job rewrites; move it or change the job", path: spec.path)
+            }
+        }
     }
 
     // MARK: - Steps
@@ -142,9 +163,7 @@ public final class JobRunner {
                         o.threads = spec.threads
                         o.quiet = options.quiet
                         try JobRunner.applyLexical(&o, ix.lexical)
-                        try self.dropStaleIndex()
-                        let s = try IndexBuild.run(o, environment: options.environment)
-                        return ["documents": s.documents, "built": s.built, "skipped": s.skipped]
+                        return try self.buildIndex(o)
                     })
     }
 
@@ -183,25 +202,59 @@ public final class JobRunner {
              })
     }
 
-    /// Removes the job's own index when the corpus or model it was built from changed, so
-    /// that a cron run over an updated corpus rebuilds it (a plain `indexer build` refuses
-    /// such an index instead). Only an index this job recorded is removed, and it is said.
-    func dropStaleIndex() throws {
+    /// Builds the job's index. When the corpus, model or settings changed since the index
+    /// was built, the new index is built beside it (`.NAME.rebuild`) and swapped in only once
+    /// it is complete, so a bad corpus line or a kill never leaves the job without an index
+    /// (a plain `indexer build` refuses such a folder instead). Only an index this job
+    /// recorded is replaced, and it is said.
+    func buildIndex(_ options: BuildOptions) throws -> [String: Any] {
+        let dir = spec.index.directory
+        guard let why = try staleIndexReason() else {
+            let s = try IndexBuild.run(options, environment: self.options.environment)
+            return ["documents": s.documents, "built": s.built, "skipped": s.skipped]
+        }
+        if !self.options.quiet { Console.info("build: \(why) changed since the index in \(dir) was built; building the new one beside it") }
+        let staging = JobRunner.stagingDirectory(dir)
+        var o = options
+        o.outDirectory = staging
+        // A rebuild left by a killed run resumes; one of other inputs is started afresh.
+        let marker = staging + "/.job-rebuild"
+        let wanted = try rebuildFingerprint()
+        if let old = try? String(contentsOfFile: marker, encoding: .utf8), old != wanted { Folders.removeTree(staging) }
+        try Folders.create(staging)
+        try AtomicFile.write(wanted, to: marker)
+        let s = try IndexBuild.run(o, environment: self.options.environment)
+        guard s.manifestWritten else { throw IndexerError(.internal, "the rebuilt index has no manifest", path: staging) }
+        unlink(marker)
+        try Folders.replace(dir, with: staging)
+        Folders.removeTree(staging)
+        try log.append(["event": "index-replaced", "index": dir, "reason": why])
+        return ["documents": s.documents, "built": s.built, "skipped": s.skipped, "replaced": why]
+    }
+
+    /// Where a changed index is rebuilt: a hidden sibling of the index folder (same file system).
+    static func stagingDirectory(_ dir: String) -> String {
+        let url = URL(fileURLWithPath: dir)
+        return url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".rebuild"
+    }
+
+    /// The inputs and settings a rebuild is for, so a rebuild of other inputs is not resumed.
+    private func rebuildFingerprint() throws -> String {
+        let inputs = try ([spec.corpus] + JobRunner.modelFiles(spec.index.model)).map { "\($0)=\(try hashes.sha256(of: $0))" }
+        return (inputs + [JobRunner.canonical(buildPlan().settings)]).joined(separator: "\n") + "\n"
+    }
+
+    /// Why the job's recorded index is out of date (changed inputs or settings), or nil.
+    func staleIndexReason() throws -> String? {
         let dir = spec.index.directory
         guard let rec = StepRecord.load(stateDir + "/build.json"),
-              FileManager.default.fileExists(atPath: dir + "/manifest.json") else { return }
+              FileManager.default.fileExists(atPath: dir + "/manifest.json") else { return nil }
         let changed = try rec.inputs.keys.sorted().filter { path in
             FileManager.default.fileExists(atPath: path) ? try hashes.sha256(of: path) != rec.inputs[path] : true
         }
         let settingsNow = JobRunner.canonical(buildPlan().settings)
-        guard !changed.isEmpty || settingsNow != rec.settings else { return }
-        let why = changed.isEmpty ? "its settings" : changed.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
-        if !options.quiet { Console.info("build: \(why) changed since the index in \(dir) was built; rebuilding it") }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        for name in names where name == "manifest.json" || (name.hasPrefix("shard-") && name.hasSuffix(".shard")) {
-            try FileManager.default.removeItem(atPath: dir + "/" + name)
-        }
-        log.append(["event": "index-dropped", "index": dir, "reason": why])
+        guard !changed.isEmpty || settingsNow != rec.settings else { return nil }
+        return changed.isEmpty ? "its settings" : changed.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
     }
 
     // MARK: - Execution
@@ -220,7 +273,7 @@ public final class JobRunner {
         let recordPath = stateDir + "/\(name).json"
         if !options.force, let rec = StepRecord.load(recordPath), rec.fingerprint == fingerprint, rec.outputsIntact(deep: false) {
             if !options.quiet { Console.info("\(name): up to date, skipped") }
-            log.append(["event": "step", "step": name, "status": "skipped", "fingerprint": fingerprint])
+            try log.append(["event": "step", "step": name, "status": "skipped", "fingerprint": fingerprint])
             return ("skipped", 0)
         }
         if !options.quiet { Console.info("\(name): running") }
@@ -229,7 +282,7 @@ public final class JobRunner {
         do {
             figures = try plan.run()
         } catch {
-            log.append(["event": "step", "step": name, "status": "failed", "fingerprint": fingerprint,
+            log.appendOrWarn(["event": "step", "step": name, "status": "failed", "fingerprint": fingerprint,
                         "error": "\(error)", "seconds": Date().timeIntervalSince(started)])
             throw error
         }
@@ -241,7 +294,7 @@ public final class JobRunner {
         let rec = StepRecord(step: name, fingerprint: fingerprint, inputs: inputHashes, settings: settings,
                              outputs: outputs, finished: ISO8601DateFormatter().string(from: Date()))
         try rec.save(recordPath)
-        log.append(["event": "step", "step": name, "status": "ran", "fingerprint": fingerprint, "seconds": secs,
+        try log.append(["event": "step", "step": name, "status": "ran", "fingerprint": fingerprint, "seconds": secs,
                     "inputs": inputHashes, "outputs": outputs.mapValues { $0.sha256 }, "figures": figures])
         return ("ran", secs)
     }

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Formats
 
@@ -75,9 +76,7 @@ extension JobSpec {
     /// Reads and validates a job file; `overrides` are `key=value` pairs (dotted keys, e.g.
     /// `rerank.depth=50`) applied before validation, with paths relative to the current folder.
     public static func load(path: String, overrides: [String] = []) throws -> JobSpec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw IndexerError.io("cannot read the job file", path: path)
-        }
+        let data = try InputFile.contents(path)
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data)
@@ -143,7 +142,7 @@ extension JobSpec {
         index.shards = try ir.int("shards", default: 1, in: 1...4096)
         index.vectors = try ir.choice("vectors", ["f32", "f16", "int8"], default: "f32")
         index.codec = try ir.choice("codec", ["zstd", "lz4"], default: "zstd")
-        index.level = try ir.optionalInt("level", in: -7...22)
+        index.level = try ir.optionalInt("level", in: 1...19)  // as `indexer build --level`
         index.lexical = try ir.bool("lexical", default: false)
         index.batchSize = try ir.int("batch_size", default: 64, in: 1...4096)
 
@@ -183,7 +182,15 @@ extension JobSpec {
 
         let er = try r.object("eval")
         try er.refuseUnknown(["metrics"])
-        metrics = try er.stringList("metrics", default: metrics)
+        // Parsed here, so an unknown name fails before any step runs (exit 2, naming the key).
+        var parsed: [String] = []
+        for m in try er.stringList("metrics", default: metrics) {
+            let name: String
+            do { name = try Metric(parsing: m).name } catch let e as IndexerError { throw er.fail("metrics", e.message) }
+            if !parsed.contains(name) { parsed.append(name) }
+        }
+        guard !parsed.isEmpty else { throw er.fail("metrics", "must name at least one metric") }
+        metrics = parsed
         let rp = try r.object("report")
         try rp.refuseUnknown(["k"])
         reportK = try rp.int("k", default: 10, in: 1...1000)
@@ -192,9 +199,19 @@ extension JobSpec {
         for key in gr.keys.sorted() {
             let g = try gr.object(key)
             try g.refuseUnknown(["min", "max"])
-            let gate = Gate(metric: key, min: try g.optionalDouble("min"), max: try g.optionalDouble("max"))
+            let metric: String
+            do { metric = try Metric(parsing: key).name } catch let e as IndexerError {
+                throw IndexerError.badInput("gates.\(key): \(e.message)", path: path)
+            }
+            guard metrics.contains(metric) else {
+                throw IndexerError.badInput("gates.\(key): the job does not measure \(metric); add it to eval.metrics", path: path)
+            }
+            let gate = Gate(metric: metric, min: try g.optionalDouble("min"), max: try g.optionalDouble("max"))
             guard gate.min != nil || gate.max != nil else {
                 throw IndexerError.badInput("gates.\(key): give \"min\", \"max\" or both", path: path)
+            }
+            if let lo = gate.min, let hi = gate.max, lo > hi {
+                throw IndexerError.badInput("gates.\(key): min \(lo) is above max \(hi), so no figure could pass", path: path)
             }
             gates.append(gate)
         }
@@ -309,7 +326,9 @@ struct Reader {
 
     func stringList(_ key: String, default fallback: [String]) throws -> [String] {
         guard let v = object[key], !(v is NSNull) else { return fallback }
-        if let s = v as? String { return s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if let s = v as? String {
+            return s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         guard let a = v as? [Any], let strings = a as? [String], !strings.isEmpty else {
             throw fail(key, "must be a non-empty list of strings")
         }

@@ -21,21 +21,11 @@ public enum Retriever: String, Sendable, CaseIterable {
 extension SearchJob {
     /// BM25 top `depth` of `texts` over the `selected` shards, scored with the statistics of
     /// every shard of the index (docs/LEXICAL.md, "Distributed BM25").
-    static func lexicalResults(_ options: SearchOptions, manifest: Manifest, selected: [Manifest.Shard],
+    static func lexicalResults(_ options: SearchOptions, index: OpenIndex, selected: [Manifest.Shard],
                                texts: [String], depth: Int, threads: Int) throws -> (results: [[ScoredDocument]], documents: Int, searchSeconds: Double) {
-        // Every shard, searched or not, feeds the statistics, so every one must be this index's.
-        var all: [ShardReader] = []
-        for s in manifest.shards.sorted(by: { $0.index < $1.index }) {
-            let r = try ShardReader(path: options.indexDirectory + "/" + s.file)
-            if let expected = manifest.settings(shardIndex: s.index), !r.header.settings.differences(from: expected).isEmpty {
-                throw IndexerError(.mismatch, "shard settings differ from the manifest: \(r.header.settings.differences(from: expected).joined(separator: "; "))", path: r.path)
-            }
-            guard r.count == s.documents else {
-                throw IndexerError(.corrupt, "\(r.count) documents, the manifest says \(s.documents)", path: r.path)
-            }
-            all.append(r)
-        }
-        let searched = selected.map { s in manifest.shards.sorted(by: { $0.index < $1.index }).firstIndex { $0.index == s.index }! }
+        // Every shard, searched or not, feeds the statistics: OpenIndex opened and checked them all.
+        let all = try index.shardIndices.map { try index.reader($0) }
+        let searched = selected.map(\.index)
         let search = try LexicalShardSearch(shards: all, searched: searched, parameters: options.bm25)
         let start = Date()
         let hits = try search.search(queries: texts, topK: depth, threads: threads)

@@ -83,30 +83,18 @@ public enum SearchJob {
     /// get no lines in the run, as do queries with no result; trec_eval then skips them (or
     /// counts them as 0 with `-c`).
     public static func run(_ options: SearchOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SearchSummary {
-        let manifest = try Manifest.load(directory: options.indexDirectory)
-        let selected: [Manifest.Shard]
-        if let id = options.shardID {
-            guard let s = manifest.shards.first(where: { $0.index == id }) else {
-                throw IndexerError(.usage, "shard \(id) is not in the index (shards 0...\(manifest.shardCount - 1))", path: options.indexDirectory)
-            }
-            selected = [s]
-        } else {
-            selected = manifest.shards
+        // Validate what needs no file first: a refused combination costs nothing.
+        if options.retriever == .hybrid && options.shardID != nil {
+            throw IndexerError(.usage, "--retriever hybrid cannot search one shard: fusion needs each list's global ranks; search every shard with --retriever bm25 and dense (--shard-id, then indexer merge for each), then indexer fuse the two runs")
         }
-        var readers: [ShardReader] = []
-        for s in selected {
-            let r = try ShardReader(path: options.indexDirectory + "/" + s.file)
-            if let expected = manifest.settings(shardIndex: s.index) {
-                let diff = r.header.settings.differences(from: expected)
-                guard diff.isEmpty else {
-                    throw IndexerError(.mismatch, "shard settings differ from the manifest: \(diff.joined(separator: "; "))", path: r.path)
-                }
-            }
-            guard r.count == s.documents else {
-                throw IndexerError(.corrupt, "\(r.count) documents, the manifest says \(s.documents)", path: r.path)
-            }
-            readers.append(r)
-        }
+        guard options.fusionDepth >= 1 else { throw IndexerError(.usage, "--fusion-depth must be at least 1") }
+        // BM25 needs every shard's statistics, so a lexical search opens them all.
+        let selection: OpenIndex.Selection = options.shardID.map { .only([$0]) } ?? .all
+        let index = try OpenIndex.open(options.indexDirectory, shards: options.retriever.usesLexical ? .all : selection)
+        let manifest = index.manifest
+        let selectedIDs = options.shardID.map { [$0] } ?? index.shardIndices
+        let selected = selectedIDs.map { manifest.shards[$0] }
+        let readers = try selectedIDs.map { try index.reader($0) }
 
         let queries = try selectQueries(options)
         var searched: [Query] = []
@@ -114,16 +102,13 @@ public enum SearchJob {
         for q in queries {
             if q.text.allSatisfy({ $0.isWhitespace }) {
                 empty += 1
-                if !options.quiet { Console.warning("\(options.queriesPath):\(q.line): query '\(q.id)' has no text; it is not searched and gets no lines in the run") }
+                // Warnings are never hidden by --quiet (it silences progress only).
+                Console.warning("\(options.queriesPath):\(q.line): query '\(q.id)' has no text; it is not searched and gets no lines in the run")
             } else {
                 searched.append(q)
             }
         }
 
-        if options.retriever == .hybrid && options.shardID != nil {
-            throw IndexerError(.usage, "--retriever hybrid cannot search one shard: fusion needs each list's global ranks; search every shard with --retriever bm25 and dense (--shard-id, then indexer merge for each), then indexer fuse the two runs")
-        }
-        guard options.fusionDepth >= 1 else { throw IndexerError(.usage, "--fusion-depth must be at least 1") }
         let threads = options.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
         // Hybrid cuts each list at the fusion depth; the others at N.
         let depth = options.retriever == .hybrid ? options.fusionDepth : options.topN
@@ -132,7 +117,7 @@ public enum SearchJob {
         var documents = 0
         if options.retriever.usesLexical {
             let start = Date()
-            (lexical, documents, bm25Seconds) = try lexicalResults(options, manifest: manifest, selected: selected,
+            (lexical, documents, bm25Seconds) = try lexicalResults(options, index: index, selected: selected,
                                                                    texts: searched.map(\.text), depth: depth, threads: threads)
             bm25LoadSeconds = Date().timeIntervalSince(start) - bm25Seconds
         }
@@ -191,7 +176,7 @@ public enum SearchJob {
                 if count == 0 {
                     noResult += 1
                     let why = options.retriever == .dense ? "the searched shards hold no documents" : "no document holds a query term"
-                    if !options.quiet { Console.warning("\(options.queriesPath):\(q.line): query '\(q.id)' got no result (\(why))") }
+                    Console.warning("\(options.queriesPath):\(q.line): query '\(q.id)' got no result (\(why))")
                 }
                 if options.retriever == .hybrid {
                     // Fused scores are written as doubles: RRF sums differ in the last bits.
@@ -241,10 +226,13 @@ public enum SearchJob {
         let all = try QueryReader.read(path: options.queriesPath)
         guard let qp = options.qrelsPath else { return all }
         let qrels = try Qrels.read(path: qp)
+        guard !qrels.queryIDs.isEmpty else {
+            throw IndexerError.badInput("the qrels file holds no judgments, so no query would be searched", path: qp)
+        }
         let judged = Set(qrels.queryIDs)
         let kept = all.filter { judged.contains($0.id) }
         let missing = judged.subtracting(kept.map(\.id))
-        if !missing.isEmpty && !options.quiet {
+        if !missing.isEmpty {
             let some = missing.sorted().prefix(5).joined(separator: ", ")
             Console.warning("\(qp): \(missing.count) judged queries are not in \(options.queriesPath) (\(some)\(missing.count > 5 ? ", ..." : ""))")
         }

@@ -57,12 +57,13 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// Reads `DIR/manifest.json`.
     public static func load(directory: String) throws -> Manifest {
         let path = directory + "/" + fileName
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard InputFile.isRegularFile(path) || FileManager.default.fileExists(atPath: path) else {
             throw IndexerError(.io, "no \(fileName): the index is unfinished or this is not an index folder", path: path)
         }
+        let data = try InputFile.contents(path)
         let m: Manifest
         do { m = try JSONDecoder().decode(Manifest.self, from: data) } catch {
-            throw IndexerError(.corrupt, "unreadable manifest", path: path, cause: "\(error)")
+            throw IndexerError(.corrupt, "unreadable manifest: \(DecodingFailure.describe(error))", path: path)
         }
         guard m.format == "indexer-index" else { throw IndexerError(.corrupt, "not an indexer manifest (format '\(m.format)')", path: path) }
         guard m.version == 1 else {
@@ -130,20 +131,10 @@ public struct Manifest: Codable, Equatable, Sendable {
         try AtomicFile.write(try encoded(), to: directory + "/" + Manifest.fileName)
     }
 
-    /// The SHA-256 of a file, read a megabyte at a time into one reused buffer.
+    /// The SHA-256 of a shard file; a missing one is a damaged index (exit 1), not a bad argument.
     public static func fileSHA256(_ path: String) throws -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw IndexerError.io("cannot open", path: path) }
-        defer { close(fd) }
-        var sha = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw IndexerError.io("cannot read", path: path) }
-            if n == 0 { break }
-            buffer.withUnsafeBytes { sha.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        do { return try SHA256.hex(ofFileAt: path) } catch let e as IndexerError where e.kind == .badInput {
+            throw IndexerError(.corrupt, e.message, path: path, cause: e.cause)
         }
-        return sha.hexDigest()
     }
 }

@@ -77,9 +77,9 @@ final class CorpusReaderTests: XCTestCase {
         XCTAssertEqual(docs.map(\.text), ["1", "2"])
     }
 
-    func testMissingFileIsAnIOError() {
+    func testMissingFileIsABadInput() {
         let e = indexerError { _ = try CorpusReader(path: "/nonexistent/corpus.jsonl") }
-        XCTAssertEqual(e?.kind, .io)
+        XCTAssertEqual(e?.kind, .badInput)
     }
 
     /// Reads all of SciFact; prints the rate (not asserted: tests must not depend on timing).

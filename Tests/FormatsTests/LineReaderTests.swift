@@ -52,9 +52,10 @@ final class LineReaderTests: XCTestCase {
         }
     }
 
-    func testMissingFileIsAnIOError() {
+    // The one rule for inputs (docs/FAILURES.md): a path that does not exist is a bad input (exit 2).
+    func testMissingFileIsABadInput() {
         XCTAssertThrowsError(try LineReader(path: "/nonexistent/file.jsonl")) { error in
-            XCTAssertEqual((error as? IndexerError)?.kind, .io)
+            XCTAssertEqual((error as? IndexerError)?.kind, .badInput)
             XCTAssertTrue("\(error)".contains("/nonexistent/file.jsonl"))
         }
     }

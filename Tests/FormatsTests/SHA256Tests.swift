@@ -37,7 +37,11 @@ final class SHA256Tests: XCTestCase {
         let path = NSTemporaryDirectory() + "sha256-\(UUID().uuidString).bin"
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        XCTAssertEqual(SHA256.hex(ofFileAt: path), SHA256.hex(bytes))
-        XCTAssertNil(SHA256.hex(ofFileAt: path + ".absent"))
+        XCTAssertEqual(try SHA256.hex(ofFileAt: path), SHA256.hex(bytes))
+        XCTAssertThrowsError(try SHA256.hex(ofFileAt: path + ".absent")) { XCTAssertEqual(($0 as? IndexerError)?.kind, .badInput) }
+        // A folder is a clear error, not a trap (it used to crash with SIGILL: R8).
+        XCTAssertThrowsError(try SHA256.hex(ofFileAt: NSTemporaryDirectory())) {
+            XCTAssertEqual(($0 as? IndexerError)?.message, "is a folder, not a file")
+        }
     }
 }

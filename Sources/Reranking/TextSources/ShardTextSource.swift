@@ -11,16 +11,14 @@ import ShardStore
 public final class ShardTextSource: DocumentTextSource {
     /// The index folder.
     public let directory: String
-    private let manifest: Manifest
+    private let index: OpenIndex
+    private var manifest: Manifest { index.manifest }
 
-    /// Opens the index folder's manifest (the shards are opened when texts are asked for).
+    /// Opens and checks the index folder (``ShardStore/OpenIndex``): its manifest now, each
+    /// shard, with the same checks as search, when texts are asked for.
     public init(directory: String) throws {
         self.directory = directory
-        manifest = try Manifest.load(directory: directory)
-        guard manifest.shardCount >= 1, manifest.shards.count == manifest.shardCount else {
-            throw IndexerError(.corrupt, "manifest lists \(manifest.shards.count) shards of \(manifest.shardCount)",
-                               path: directory + "/" + Manifest.fileName)
-        }
+        index = try OpenIndex.open(directory, shards: .none)
     }
 
     /// "index DIR".
@@ -35,10 +33,10 @@ public final class ShardTextSource: DocumentTextSource {
         out.reserveCapacity(wanted.count)
         var present = Set<String>()
         present.reserveCapacity(ids.count)
-        for shard in manifest.shards.sorted(by: { $0.index < $1.index }) where shard.index >= 0 && shard.index < n {
+        for shard in manifest.shards {
             let asked = byShard[shard.index]
             if asked.isEmpty { continue }
-            let reader = try ShardReader(path: directory + "/" + shard.file)
+            let reader = try index.reader(shard.index)
             var rows: [(row: Int, id: String)] = []
             rows.reserveCapacity(asked.count)
             for id in asked {

@@ -44,7 +44,7 @@ struct EvalCommand: Command {
 
     func run() throws -> Int32 {
         let text = try EvalTool.run(request)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try StandardOutput.write(text)
         return 0
     }
 }

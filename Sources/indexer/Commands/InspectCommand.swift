@@ -22,7 +22,7 @@ struct InspectCommand: Command {
     }
 
     func run() throws -> Int32 {
-        FileHandle.standardOutput.write(Data(try IndexDirectory.inspect(directory).utf8))
+        try StandardOutput.write(try IndexDirectory.inspect(directory))
         return 0
     }
 }

@@ -77,7 +77,7 @@ struct ReportCommand: Command {
 
     func run() throws -> Int32 {
         let text = try DecisionReport.run(request)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try StandardOutput.write(text)
         return 0
     }
 }

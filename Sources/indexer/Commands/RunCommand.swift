@@ -57,7 +57,7 @@ struct RunCommand: Command {
         for key in outcome.figures.keys.sorted() {
             out += String(format: "  %@ = %.4f\n", key, outcome.figures[key]!)
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        try StandardOutput.write(out)
         if !outcome.gateFailures.isEmpty {
             for f in outcome.gateFailures { Console.error(f) }
             return IndexerError.Kind.gateFailed.exitCode

@@ -34,7 +34,7 @@ struct TokenizeCommand: Command {
     func run() throws -> Int32 {
         let tokenizer = try BertTokenizer(modelDirectory: model)
         let stats = try CorpusTokenStatistics.measure(corpusPath: corpus, tokenizer: tokenizer, maxLength: maxLength)
-        FileHandle.standardOutput.write(Data(stats.report.utf8))
+        try StandardOutput.write(stats.report)
         return 0
     }
 }
