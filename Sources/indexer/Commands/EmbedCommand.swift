@@ -43,6 +43,7 @@ struct EmbedCommand: Command {
     }
 
     func run() throws -> Int32 {
+        try OutputPath.refuseOverwriting(output: ("vectors file", output), inputs: [("input", input)])
         let s = try EmbedFile.run(modelDirectory: model, input: input, output: output, batchSize: batchSize,
                                   threads: threads, maxLength: maxLength, quiet: quiet)
         if !quiet {

@@ -46,6 +46,7 @@ struct FuseCommand: Command {
     }
 
     func run() throws -> Int32 {
+        try OutputPath.refuseOverwriting(output: ("fused run", out), inputs: paths.map { ("run", $0) })
         let n = try RunFusion.run(paths: paths, method: method, topN: topN, out: out, tag: tag)
         Console.info("fused \(paths.count) runs: \(n) queries")
         return 0

@@ -40,6 +40,8 @@ struct MergeCommand: Command {
     }
 
     func run() throws -> Int32 {
+        try OutputPath.refuseOverwriting(output: ("merged run", out),
+                                         inputs: paths.map { ("partial run", $0) } + (queriesPath.map { [("queries", $0)] } ?? []))
         let order = try queriesPath.map { try QueryReader.read(path: $0).map(\.id) }
         let s = try RunMerge.run(paths: paths, topN: topN, out: out, tag: tag, queryOrder: order)
         Console.info("merged \(s.partials) partial runs: \(s.queries) queries, \(s.lines) lines")

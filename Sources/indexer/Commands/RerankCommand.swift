@@ -68,6 +68,9 @@ struct RerankCommand: Command {
     }
 
     func run() throws -> Int32 {
+        let inputs = [("candidate run", options.candidatesPath), ("queries", options.queriesPath), ("documents", options.docsPath)]
+        try OutputPath.refuseOverwriting(output: ("reranked run", options.outPath), inputs: inputs)
+        if let t = options.timingsPath { try OutputPath.refuseOverwriting(output: ("timings", t), inputs: inputs) }
         let s = try RerankJob.run(options)
         let rate = s.scoringSeconds > 0 ? Double(s.pairs) / s.scoringSeconds : 0
         Console.info(String(format: "reranked %d queries: %d pairs, %d word pieces in %.1f s (%.1f pairs/s); wrote %d lines to %@ (model %@, max length %d, interpolation %g)",

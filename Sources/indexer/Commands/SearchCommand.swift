@@ -108,6 +108,8 @@ struct SearchCommand: Command {
     }
 
     func run() throws -> Int32 {
+        try OutputPath.refuseOverwriting(output: ("run", options.outPath),
+                                         inputs: [("queries", options.queriesPath)] + (options.qrelsPath.map { [("qrels", $0)] } ?? []))
         _ = try SearchJob.run(options)
         return 0
     }
