@@ -60,7 +60,7 @@ let package = Package(
 
         // Helpers shared by the test targets (a seeded generator); not part of any product.
         .target(name: "TestSupport", dependencies: ["Formats"], path: "Tests/TestSupport"),
-        .testTarget(name: "FormatsTests", dependencies: ["TestSupport", "Formats"]),
+        .testTarget(name: "FormatsTests", dependencies: ["TestSupport", "Formats", "CZlib"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Formats"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "InferenceTests", dependencies: ["TestSupport", "Inference", "Tokenization", "Formats"],
@@ -74,7 +74,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Formats"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "TestSupport", "Formats"]),
         .testTarget(name: "IndexerCLITests", dependencies: ["indexer", "Formats"]),
     ],
     swiftLanguageModes: [.v5]

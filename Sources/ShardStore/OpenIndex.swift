@@ -70,10 +70,17 @@ public struct OpenIndex: Sendable {
         }
         for (i, s) in m.shards.enumerated() {
             guard s.index == i else { throw IndexerError(.corrupt, "manifest lists shard \(s.index) in place \(i)", path: manifestPath) }
+            guard s.sha256.utf8.count == 64, s.sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+                throw IndexerError(.corrupt, "manifest gives shard \(i) the SHA-256 '\(s.sha256)', not 64 hex digits", path: manifestPath)
+            }
             let canonical = ShardFormat.fileName(index: i, count: m.shardCount)
             guard s.file == canonical else {
                 throw IndexerError(.corrupt, "manifest names shard \(i) '\(s.file)', not '\(canonical)'", path: manifestPath)
             }
+        }
+        let total = m.shards.reduce(0) { $0 + $1.documents }
+        guard total == m.documents, m.shards.allSatisfy({ $0.documents >= 0 && $0.bytes >= 0 }) else {
+            throw IndexerError(.corrupt, "manifest's shards hold \(total) documents, its total says \(m.documents)", path: manifestPath)
         }
         guard m.settings(shardIndex: 0) != nil else {
             throw IndexerError(.corrupt, "manifest names an unknown vector encoding '\(m.encoding)' or codec '\(m.codec)'", path: manifestPath)
@@ -95,6 +102,10 @@ public struct OpenIndex: Sendable {
         }
         guard r.count == entry.documents else {
             throw IndexerError(.corrupt, "\(r.count) documents, the manifest says \(entry.documents)", path: r.path)
+        }
+        // The size is free to check; the SHA-256 (a whole read) is `indexer verify`'s.
+        guard r.fileSize == entry.bytes else {
+            throw IndexerError(.corrupt, "size \(r.fileSize) bytes, the manifest says \(entry.bytes)", path: r.path)
         }
         return r
     }
