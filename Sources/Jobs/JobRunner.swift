@@ -81,7 +81,7 @@ public final class JobRunner {
     public func run() throws -> JobOutcome {
         var outcome = JobOutcome()
         try preflight()
-        try log.append(["event": "start", "job": spec.path, "only": options.only?.rawValue ?? "all", "force": options.force])
+        try log.append(["event": "start", "indexer_version": IndexerVersion.current, "job": spec.path, "only": options.only?.rawValue ?? "all", "force": options.force])
         defer { try? hashes.save() }
         for step in JobStep.allCases {
             if let only = options.only, only != step { continue }

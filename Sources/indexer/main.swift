@@ -16,7 +16,7 @@ let commands: [any Command.Type] = [
 func usageText() -> String {
     var s = "usage: indexer COMMAND [OPTIONS]\n\nOffline retrieval and reranking: build index shards, search, rerank, evaluate.\n\ncommands:\n"
     for c in commands where !c.summary.isEmpty { s += "  " + c.name.padding(toLength: 10, withPad: " ", startingAt: 0) + c.summary + "\n" }
-    s += "\n'indexer COMMAND --help' (or 'indexer help COMMAND') shows a command's options.\n"
+    s += "\n'indexer COMMAND --help' (or 'indexer help COMMAND') shows a command's options; 'indexer --version' the version.\n"
     return s
 }
 
@@ -35,6 +35,9 @@ func main() -> Int32 {
     guard let first = argv.first else {
         Console.write(usageText())
         return 2
+    }
+    if ["--version", "-V", "version"].contains(first) {
+        return writeOrFail("indexer \(IndexerVersion.current)\n")
     }
     if ["help", "--help", "-h"].contains(first) {
         // Asked-for help is a result: standard output, exit 0.
