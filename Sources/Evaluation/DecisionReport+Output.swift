@@ -2,12 +2,14 @@ import Foundation
 import Formats
 
 extension DecisionReport {
-    /// Computes the report and writes `report.md`, `report.json` and, for a sweep, `sweep.csv`
+    /// Computes the report and writes `report.md`, `report.json`, `report.html` and, for a sweep, `sweep.csv`
     /// and `sweep.svg` into the output folder. Returns the verdict line for standard output.
     public static func run(_ req: ReportRequest) throws -> String {
         let report = try make(req)
-        var written = ["report.md", "report.json"]
-        try AtomicFile.write(report.markdown(), to: req.outDir + "/report.md")
+        var written = ["report.md", "report.json", "report.html"]
+        let md = report.markdown()
+        try AtomicFile.write(md, to: req.outDir + "/report.md")
+        try AtomicFile.write(ReportHTML.page(markdown: md, sweepSVG: req.sweep != nil ? SweepPlot.svg(report) : nil), to: req.outDir + "/report.html")
         try AtomicFile.write(report.json().rendered() + "\n", to: req.outDir + "/report.json")
         if req.sweep != nil {
             try AtomicFile.write(report.sweepCSV(), to: req.outDir + "/sweep.csv")
