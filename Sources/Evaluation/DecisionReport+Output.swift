@@ -2,12 +2,14 @@ import Foundation
 import Formats
 
 extension DecisionReport {
-    /// Computes the report and writes `report.md`, `report.json` and, for a sweep, `sweep.csv`
+    /// Computes the report and writes `report.md`, `report.json`, `report.html` and, for a sweep, `sweep.csv`
     /// and `sweep.svg` into the output folder. Returns the verdict line for standard output.
     public static func run(_ req: ReportRequest) throws -> String {
         let report = try make(req)
-        var written = ["report.md", "report.json"]
-        try AtomicFile.write(report.markdown(), to: req.outDir + "/report.md")
+        var written = ["report.md", "report.json", "report.html"]
+        let md = report.markdown()
+        try AtomicFile.write(md, to: req.outDir + "/report.md")
+        try AtomicFile.write(ReportHTML.page(markdown: md, sweepSVG: req.sweep != nil ? SweepPlot.svg(report) : nil), to: req.outDir + "/report.html")
         try AtomicFile.write(report.json().rendered() + "\n", to: req.outDir + "/report.json")
         if req.sweep != nil {
             try AtomicFile.write(report.sweepCSV(), to: req.outDir + "/sweep.csv")
@@ -89,6 +91,11 @@ extension DecisionReport {
                 s += "| \(x.depth)\(mark) | \(fixed4(x.reranked[0])) | \(signed(x.ndcgGain)) | \(randomisationText(x.pRandomisation, permutations: request.permutations).replacingOccurrences(of: "p = ", with: "").replacingOccurrences(of: "p ", with: "")) | \(x.wins) / \(x.ties) / \(x.losses) | \(fixed4(x.headroom.recallAtDepth)) | \(fixed4(x.headroom.oracleNDCG)) | \(p50) | \(p95) | \(pairs) |\n"
             }
             s += "\nFirst stage alone: nDCG@\(k) \(fixed4(c.firstStage[0])). Recommended depth: the smallest whose nDCG@\(k) is within \(t.sweepTolerance) of the best depth's.\n\n"
+            if let i = cheapest {
+                let x = comparisons[i], best = comparisons.map(\.ndcgGain).max() ?? 0
+                let cost = Self.p95(x, costModel).map { String(format: "p95 %.1f ms per query%@", $0.ms, $0.estimated ? ", estimated from the linear fit of p95 against depth" : "") } ?? "cost unknown"
+                s += "Cheapest depth: **\(x.depth)**, the smallest that keeps at least \(percent(t.keepGain)) of the best gain (\(signed(x.ndcgGain)) of \(signed(best)), \(cost)).\n\n"
+            }
             s += "![nDCG@\(k) and latency against rerank depth](sweep.svg)\n\nThe same data: [sweep.csv](sweep.csv).\n"
         }
 
@@ -98,7 +105,13 @@ extension DecisionReport {
         s += "2. **reranking hurts** if the change is <= -\(t.minimumGain) and p < \(t.alpha);\n"
         s += "3. otherwise **the first stage is already precise** if a perfect reordering of the top \(c.depth) would add < \(t.preciseHeadroom);\n"
         s += "4. otherwise **recall is the problem** if >= \(percent(t.recallProblemShare)) of the queries with a relevant document have none in the top \(c.depth);\n"
-        s += "5. otherwise **gain not significant**.\n\n"
+        s += "5. otherwise **gain not significant**;\n"
+        if let b = t.latencyBudgetMs {
+            s += "6. a run that pays (rule 1) whose p95 rerank cost per query is over the \(budgetText(b)) ms budget is **pays but does not fit**; "
+            s += "it names the depth with the largest gain whose p95 fits (measured, or estimated from the linear fit of p95 against depth; ties: the smaller depth) and the share of the gain it keeps.\n\n"
+        } else {
+            s += "6. with a latency budget (`--latency-budget-ms`), a run that pays but whose p95 cost is over it would be **pays but does not fit**; no budget was given.\n\n"
+        }
         s += "All figures follow trec_eval's rules (docs/EVALUATION.md): documents re-sorted by score with ties broken by document id (descending), "
         s += "grades >= \(request.rules.relevanceLevel) relevant, nDCG gains = grades, MRR@\(k) = reciprocal rank of the first relevant document within the top \(k).\n"
         return s
@@ -155,7 +168,10 @@ extension DecisionReport {
             ("thresholds", .object([("alpha", .number(t.alpha)), ("minimumGain", .number(t.minimumGain)),
                                     ("preciseHeadroom", .number(t.preciseHeadroom)),
                                     ("recallProblemShare", .number(t.recallProblemShare)),
-                                    ("sweepTolerance", .number(t.sweepTolerance))])),
+                                    ("sweepTolerance", .number(t.sweepTolerance)),
+                                    ("keepGain", .number(t.keepGain)),
+                                    ("latencyBudgetMs", t.latencyBudgetMs.map { .number($0) } ?? .null)])),
+            ("cheapestDepth", cheapest.map { .int(comparisons[$0].depth) } ?? .null),
             ("significance", .object([("test", .string("paired randomisation, two-sided, sign flips")),
                                       ("permutations", .int(request.permutations)), ("seed", .int(Int(request.seed)))])),
             ("comparisons", .array(comparisons.sorted(by: { $0.depth < $1.depth }).map(comparison))),

@@ -15,6 +15,10 @@ public struct VerdictThresholds: Sendable, Equatable {
     public var recallProblemShare: Double = 0.25
     /// In a sweep, the recommended depth is the smallest whose nDCG@k is within this of the best.
     public var sweepTolerance: Double = 0.005
+    /// Per-query p95 rerank cost the run must fit (ms); nil = no budget.
+    public var latencyBudgetMs: Double?
+    /// The cheapest depth of a sweep is the smallest that keeps at least this share of the best gain.
+    public var keepGain: Double = 0.9
 
     /// The default thresholds.
     public init() {}
@@ -130,6 +134,7 @@ public struct DecisionReport: Sendable {
             case precise = "the first stage is already precise"
             case recall = "recall is the problem"
             case notSignificant = "gain not significant"
+            case doesNotFit = "pays but does not fit"
         }
         public var label: Label
         public var reason: String
@@ -145,6 +150,8 @@ public struct DecisionReport: Sendable {
     public var comparisons: [Comparison]
     /// Index into ``comparisons`` of the one the verdict is about.
     public var chosen: Int
+    /// Index into ``comparisons`` of the smallest depth keeping ``VerdictThresholds/keepGain`` of the best gain.
+    public var cheapest: Int?
     public var verdict: Verdict
 
     /// Reads the inputs and computes every figure.
@@ -194,9 +201,13 @@ public struct DecisionReport: Sendable {
                 tStatistic: t.t, pTTest: t.p, headroom: headroom, cost: cost, missingInReranked: missing))
         }
         let chosen = Self.recommended(comparisons, tolerance: req.thresholds.sweepTolerance)
+        var verdict = Self.verdict(comparisons[chosen], k: k, t: req.thresholds, permutations: req.permutations)
+        if verdict.label == .pays, let fit = Self.budgetVerdict(comparisons, chosen: chosen, t: req.thresholds) {
+            verdict = fit
+        }
         return DecisionReport(request: req, topMetrics: top, judgedQueries: qrels.queryIDs.count, evaluatedQueries: queries.count,
                               unjudgedFirstStageQueries: unjudged, comparisons: comparisons, chosen: chosen,
-                              verdict: Self.verdict(comparisons[chosen], k: k, t: req.thresholds, permutations: req.permutations))
+                              cheapest: Self.cheapestDepth(comparisons, keepGain: req.thresholds.keepGain), verdict: verdict)
     }
 
     static func mean(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count) }

@@ -189,7 +189,7 @@ public final class JobRunner {
 
     func reportPlan() -> Plan {
         Plan(step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings],
-             settings: ["k": "\(spec.reportK)"],
+             settings: spec.reportLatencyBudgetMs.map { ["k": "\(spec.reportK)", "latency_budget_ms": "\($0)"] } ?? ["k": "\(spec.reportK)"],
              outputs: { [paths] in ["report.md", "report.json"].map { paths.reportDir + "/" + $0 } },
              run: { [spec, paths] in
                  var req = ReportRequest(qrelsPath: spec.qrels!, firstStagePath: paths.candidates,
@@ -197,6 +197,7 @@ public final class JobRunner {
                                          outDir: paths.reportDir)
                  req.k = spec.reportK
                  req.depth = spec.rerank?.depth
+                 req.thresholds.latencyBudgetMs = spec.reportLatencyBudgetMs
                  let verdict = try DecisionReport.run(req)
                  return ["verdict": verdict.split(separator: "\n").first.map(String.init) ?? ""]
              })

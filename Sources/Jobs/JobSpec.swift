@@ -57,6 +57,8 @@ public struct JobSpec: Sendable, Equatable {
 
     public var metrics: [String] = ["ndcg@10", "recall@100", "mrr@10", "map", "p@10"]
     public var reportK: Int = 10
+    /// `report.latency_budget_ms`: the p95 rerank ms per query the report checks; nil = none.
+    public var reportLatencyBudgetMs: Double?
     public var output: String
     public var threads: Int?
 
@@ -192,8 +194,12 @@ extension JobSpec {
         guard !parsed.isEmpty else { throw er.fail("metrics", "must name at least one metric") }
         metrics = parsed
         let rp = try r.object("report")
-        try rp.refuseUnknown(["k"])
+        try rp.refuseUnknown(["k", "latency_budget_ms"])
         reportK = try rp.int("k", default: 10, in: 1...1000)
+        reportLatencyBudgetMs = try rp.optionalDouble("latency_budget_ms")
+        if let b = reportLatencyBudgetMs, !(b > 0 && b.isFinite) {
+            throw rp.fail("latency_budget_ms", "\(b) is not a positive number of milliseconds")
+        }
 
         let gr = try r.object("gates")
         for key in gr.keys.sorted() {

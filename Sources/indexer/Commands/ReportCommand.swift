@@ -30,6 +30,9 @@ struct ReportCommand: Command {
       --seed N              its seed (default 20240601)
       --alpha P             significance level (default 0.05)
       --min-gain G          smallest nDCG@k gain that counts (default 0.01)
+      --latency-budget-ms B a run that pays but whose p95 rerank ms per query is over B
+                            is "pays but does not fit" (the verdict names a depth that fits)
+      --keep-gain F         the sweep's cheapest depth keeps at least this share of the best gain (default 0.9)
       --all-judged          judged queries missing from the first stage count as 0
       --note TEXT           a paragraph about the inputs, shown under the verdict
     """
@@ -38,7 +41,8 @@ struct ReportCommand: Command {
 
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--qrels", "--first-stage", "--reranked", "--timings", "--k", "--depth",
-                                                   "--sweep", "--out", "--permutations", "--seed", "--alpha", "--min-gain", "--note"],
+                                                   "--sweep", "--out", "--permutations", "--seed", "--alpha", "--min-gain", "--note",
+                                                   "--latency-budget-ms", "--keep-gain"],
                               flags: ["--all-judged"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         let reranked = a.strings("--reranked")
@@ -70,6 +74,12 @@ struct ReportCommand: Command {
         r.thresholds.alpha = try a.double("--alpha", default: 0.05) ?? 0.05
         guard r.thresholds.alpha > 0 && r.thresholds.alpha < 1 else { throw IndexerError(.usage, "--alpha must be between 0 and 1") }
         r.thresholds.minimumGain = try a.double("--min-gain", default: 0.01) ?? 0.01
+        if let b = try a.double("--latency-budget-ms") {
+            guard b > 0 && b.isFinite else { throw IndexerError(.usage, "--latency-budget-ms must be a positive number of milliseconds") }
+            r.thresholds.latencyBudgetMs = b
+        }
+        r.thresholds.keepGain = try a.double("--keep-gain", default: 0.9) ?? 0.9
+        guard r.thresholds.keepGain > 0 && r.thresholds.keepGain <= 1 else { throw IndexerError(.usage, "--keep-gain must be in (0, 1]") }
         r.rules.allJudged = a.flag("--all-judged")
         r.note = a.string("--note")
         request = r

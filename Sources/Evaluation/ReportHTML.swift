@@ -1,0 +1,85 @@
+import Foundation
+
+/// report.html: the Markdown report as one self-contained HTML page (no script, no fetch; the
+/// sweep plot inline). Only the Markdown the report writes is handled: headings, paragraphs,
+/// tables, numbered lists, quotes, `**bold**`, `` `code` `` and the `![..](sweep.svg)` image.
+enum ReportHTML {
+    static func page(markdown: String, sweepSVG: String?) -> String {
+        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Reranking decision report</title>\n"
+        out += "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}table{border-collapse:collapse;margin:1em 0}"
+        out += "td,th{border:1px solid #ccc;padding:.2em .6em}td.n{text-align:right}blockquote{color:#444;border-left:3px solid #ccc;margin:0;padding-left:1em}</style>\n</head>\n<body>\n"
+        var table: [[String]] = [], list: [String] = [], section = 0
+        func flushTable() {
+            guard !table.isEmpty else { return }
+            out += "<table>\n<tr>" + table[0].map { "<th>\(inline($0))</th>" }.joined() + "</tr>\n"
+            for row in table.dropFirst(2) {
+                out += "<tr>" + row.map { "<td\(isNumeric($0) ? " class=\"n\"" : "")>\(inline($0))</td>" }.joined() + "</tr>\n"
+            }
+            out += "</table>\n"
+            table = []
+        }
+        func flushList() {
+            guard !list.isEmpty else { return }
+            out += "<ol>\n" + list.map { "<li>\(inline($0))</li>\n" }.joined() + "</ol>\n"
+            list = []
+        }
+        for raw in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if raw.hasPrefix("|") {
+                table.append(raw.dropFirst().dropLast().split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) })
+                continue
+            }
+            flushTable()
+            if let dot = raw.firstIndex(of: "."), raw[..<dot].allSatisfy(\.isNumber), !raw[..<dot].isEmpty, raw[dot...].hasPrefix(". ") {
+                list.append(String(raw[raw.index(dot, offsetBy: 2)...]))
+                continue
+            }
+            flushList()
+            if raw.hasPrefix("# ") {
+                out += "<h1 id=\"title\">\(inline(String(raw.dropFirst(2))))</h1>\n"
+            } else if raw.hasPrefix("## ") {
+                section += 1
+                out += "<h2 id=\"section-\(section)\">\(inline(String(raw.dropFirst(3))))</h2>\n"
+            } else if raw.hasPrefix("> ") {
+                out += "<blockquote>\(inline(String(raw.dropFirst(2))))</blockquote>\n"
+            } else if raw.hasPrefix("![") {
+                if let svg = sweepSVG { out += "<figure id=\"sweep-plot\">\n\(svg)</figure>\n" }
+            } else if raw.hasPrefix("**Verdict") {
+                out += "<p id=\"verdict\">\(inline(raw))</p>\n"
+            } else if !raw.isEmpty {
+                out += "<p>\(inline(raw))</p>\n"
+            }
+        }
+        flushTable(); flushList()
+        return out + "</body>\n</html>\n"
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// `code`, **bold**, [text](link) -> text (links to sibling files would not be self-contained).
+    static func inline(_ s: String) -> String {
+        var t = escape(s)
+        t = replacePairs(t, "`", "<code>", "</code>")
+        t = replacePairs(t, "**", "<strong>", "</strong>")
+        while let open = t.range(of: "]("), let start = t[..<open.lowerBound].lastIndex(of: "["),
+              let close = t[open.upperBound...].firstIndex(of: ")") {
+            let text = t[t.index(after: start)..<open.lowerBound]
+            t.replaceSubrange(start...close, with: text)
+        }
+        return t
+    }
+
+    static func replacePairs(_ s: String, _ mark: String, _ a: String, _ b: String) -> String {
+        let parts = s.components(separatedBy: mark)
+        guard parts.count >= 3 else { return s }
+        var r = parts[0]
+        for (i, p) in parts.dropFirst().enumerated() { r += (i % 2 == 0 ? (i + 2 < parts.count ? a : mark) : b) + p }
+        return r
+    }
+
+    static func isNumeric(_ s: String) -> Bool {
+        guard let c = s.replacingOccurrences(of: "*", with: "").first else { return false }
+        return c.isNumber || c == "+" || c == "-"
+    }
+}
