@@ -127,7 +127,7 @@ final class FailureBehaviourJobTests: XCTestCase {
     }
 
     /// R19: the project's errors, never Foundation's, for files in the way and bad manifests.
-    func testR19ErrorsAreThePorjectsOwn() throws {
+    func testR19ErrorsAreTheProjectsOwn() throws {
         let file = try s.sh(#""$B" build --corpus "$W/c200.jsonl" --out "$W/c200.jsonl" --shards 1"#)
         XCTAssertEqual(file.status, 2, file.stderr)
         XCTAssertTrue(file.stderr.contains("is a file, not a folder"), file.stderr)
