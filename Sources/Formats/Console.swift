@@ -20,8 +20,7 @@ public enum Console {
     /// Writes raw text to standard error.
     public static func write(_ text: String) {
         // A message that cannot be written has nowhere else to go: ignore the error.
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { try? FileDescriptor.writeAll(2, UnsafeRawBufferPointer($0), path: "standard error") }
+        Array(text.utf8).withUnsafeBytes { try? FileDescriptor.writeAll(2, $0, path: "standard error") }
     }
 
     /// Whether standard error is a terminal (live progress bars) or a log (plain lines).

@@ -8,7 +8,7 @@ import Glibc
 /// A regular file is used in place. A pipe, FIFO or `/dev/stdin` (`--corpus <(zcat c.gz)`)
 /// can be read only once, so its bytes are first copied, as they are, into a hidden locked
 /// file in `folder`, which ``remove()`` deletes (and a later run sweeps if this one is killed).
-public final class CorpusSpool {
+public final class InputSpool {
     /// The path to read: the input itself, or the spooled copy.
     public let path: String
     private let spooled: Bool

@@ -75,9 +75,7 @@ public enum Folders {
         let parent = (folder as NSString).deletingLastPathComponent
         if !parent.isEmpty && parent != folder { try create(parent, for: output) }
         if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-            let e = errno
-            let kind: IndexerError.Kind = (e == EACCES || e == EROFS || e == EPERM) ? .io : .io
-            throw IndexerError(kind, "cannot create the folder", path: folder, cause: String(cString: strerror(e)))
+            throw IndexerError.io("cannot create the folder", path: folder)
         }
     }
 }

@@ -24,7 +24,6 @@ public enum FileDescriptor {
 public enum StandardOutput {
     /// Writes `text` to standard output.
     public static func write(_ text: String) throws {
-        var bytes = Array(text.utf8)
-        try bytes.withUnsafeMutableBytes { try FileDescriptor.writeAll(1, UnsafeRawBufferPointer($0), path: "standard output") }
+        try Array(text.utf8).withUnsafeBytes { try FileDescriptor.writeAll(1, $0, path: "standard output") }
     }
 }

@@ -38,7 +38,7 @@ public enum TemporaryFiles {
     /// Lockable (no writer holds it) and not made by a live process of this machine (which may
     /// not have taken its lock yet).
     static func isAbandoned(_ path: String, pidText: String) -> Bool {
-        if let pid = Int32(pidText.prefix(while: { $0.isNumber })), pid == getpid() || (kill(pid, 0) == 0 || errno == EPERM) {
+        if let pid = Int32(pidText.prefix(while: { $0.isNumber })), kill(pid, 0) == 0 || errno == EPERM {
             var st = stat()
             // A file of a live pid that is old is another machine's or a reused pid's.
             guard stat(path, &st) == 0, time(nil) - st.st_mtim.tv_sec > 60 else { return false }

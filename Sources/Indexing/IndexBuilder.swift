@@ -86,7 +86,7 @@ public final class IndexBuilder {
         guard n >= 1, n <= 9999 else { throw IndexerError(.usage, "--shards takes 1...9999, not \(n)") }
         guard options.batchSize >= 1 else { throw IndexerError(.usage, "--batch-size must be at least 1") }
         try Folders.create(options.outDirectory)
-        let spool = try CorpusSpool(options.corpusPath, in: options.outDirectory, quiet: options.quiet)
+        let spool = try InputSpool(options.corpusPath, in: options.outDirectory, quiet: options.quiet)
         defer { spool.remove() }
         corpusPath = spool.path
         let corpusSHA = try IndexBuilder.corpusFingerprint(corpusPath)

@@ -190,7 +190,7 @@ public final class JobRunner {
     func reportPlan() -> Plan {
         Plan(step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings],
              settings: spec.reportLatencyBudgetMs.map { ["k": "\(spec.reportK)", "latency_budget_ms": "\($0)"] } ?? ["k": "\(spec.reportK)"],
-             outputs: { [paths] in ["report.md", "report.json"].map { paths.reportDir + "/" + $0 } },
+             outputs: { [paths] in ["report.md", "report.json", "report.html"].map { paths.reportDir + "/" + $0 } },
              run: { [spec, paths] in
                  var req = ReportRequest(qrelsPath: spec.qrels!, firstStagePath: paths.candidates,
                                          rerankedPaths: [paths.reranked], timingsPaths: [paths.timings],

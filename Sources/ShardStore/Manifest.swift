@@ -57,7 +57,7 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// Reads `DIR/manifest.json`.
     public static func load(directory: String) throws -> Manifest {
         let path = directory + "/" + fileName
-        guard InputFile.isRegularFile(path) || FileManager.default.fileExists(atPath: path) else {
+        guard FileManager.default.fileExists(atPath: path) else {
             throw IndexerError(.io, "no \(fileName): the index is unfinished or this is not an index folder", path: path)
         }
         let data = try InputFile.contents(path)
