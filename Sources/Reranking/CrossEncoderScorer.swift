@@ -6,19 +6,19 @@ import Tokenization
 /// A ``PairScorer`` over a Hugging Face cross-encoder folder (``Inference/CrossEncoder``).
 ///
 /// Tokenisation uses the folder's own tokenizer with the same truncation as the encoder
-/// (``Tokenization/BertTokenizer/encodePair(_:_:maxLength:)``), so a pair is tokenised once:
+/// (``Tokenization/TextTokenizer/encodePair(_:_:maxLength:)``), so a pair is tokenised once:
 /// the token counts in the timings are exactly what the model read.
 public final class CrossEncoderScorer: PairScorer, @unchecked Sendable {
     /// The loaded model.
     public let model: CrossEncoder
-    private let tokenizer: BertTokenizer
+    private let tokenizer: any TextTokenizer
 
     /// Loads `modelDirectory` with `maxLength` word pieces per pair (nil: the folder's declared
     /// maximum, ``RerankModel/declaredMaxLength(modelDirectory:)``) on `threads` threads.
     public init(modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil) throws {
         let length = try maxLength ?? RerankModel.declaredMaxLength(modelDirectory: modelDirectory)
         model = try CrossEncoder(modelDirectory: modelDirectory, maxLength: length, threads: threads)
-        tokenizer = try BertTokenizer(modelDirectory: modelDirectory)
+        tokenizer = try Tokenizers.load(modelDirectory: modelDirectory)
     }
 
     /// The model's fingerprint (weights, config, tokenizer, maximum length).

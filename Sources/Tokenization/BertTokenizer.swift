@@ -15,7 +15,7 @@ import Foundation
 /// Work is done on Unicode scalars straight from the UTF-8 bytes, with a precomputed table for
 /// the Basic Multilingual Plane and a byte-string hash for the vocabulary: no per-character
 /// String is built. Immutable after `init`, so one instance serves every thread.
-public final class BertTokenizer: Sendable {
+public final class BertTokenizer: TextTokenizer {
     /// The number of ids the model's embedding table must cover (largest id + 1).
     public let vocabularySize: Int
     /// `[PAD]`, for callers that pad batches.

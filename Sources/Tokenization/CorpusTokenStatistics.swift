@@ -26,7 +26,7 @@ public struct CorpusTokenStatistics: Sendable {
     public var encodeSeconds = 0.0
 
     /// Reads the corpus at `corpusPath` and tokenises it twice: whole, then truncated.
-    public static func measure(corpusPath: String, tokenizer: BertTokenizer, maxLength: Int) throws -> CorpusTokenStatistics {
+    public static func measure(corpusPath: String, tokenizer: any TextTokenizer, maxLength: Int) throws -> CorpusTokenStatistics {
         let reader = try CorpusReader(path: corpusPath)
         var texts: [String] = []
         while let document = try reader.next() { texts.append(document.combinedText) }

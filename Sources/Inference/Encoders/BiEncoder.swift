@@ -20,7 +20,7 @@ public final class BiEncoder: @unchecked Sendable {
     /// Worker threads.
     public var threads: Int { pool.threads }
 
-    let tokenizer: BertTokenizer
+    let tokenizer: any TextTokenizer
     let pool: EncoderPool
     private let countLock = NSLock()
     private var lastCount = 0
@@ -55,7 +55,7 @@ public final class BiEncoder: @unchecked Sendable {
         } else {
             pooling = .mean
         }
-        tokenizer = try BertTokenizer(modelDirectory: modelDirectory)
+        tokenizer = try Tokenizers.load(modelDirectory: modelDirectory)
         pool = try EncoderPool(encoder: encoder, threads: threads, maxTokens: length)
     }
 

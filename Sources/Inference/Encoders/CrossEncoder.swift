@@ -16,7 +16,7 @@ public final class CrossEncoder: @unchecked Sendable {
     /// Worker threads.
     public var threads: Int { pool.threads }
 
-    let tokenizer: BertTokenizer
+    let tokenizer: any TextTokenizer
     let pool: EncoderPool
     private let directory: ModelDirectory
     private let pooler: Linear
@@ -48,7 +48,7 @@ public final class CrossEncoder: @unchecked Sendable {
             throw IndexerError(.usage, "max length must be in 3...\(config.maxPositions) for this model, not \(maxLength)")
         }
         self.maxLength = maxLength
-        tokenizer = try BertTokenizer(modelDirectory: modelDirectory)
+        tokenizer = try Tokenizers.load(modelDirectory: modelDirectory)
         pool = try EncoderPool(encoder: encoder, threads: threads, maxTokens: maxLength)
     }
 

@@ -32,7 +32,7 @@ struct TokenizeCommand: Command {
     }
 
     func run() throws -> Int32 {
-        let tokenizer = try BertTokenizer(modelDirectory: model)
+        let tokenizer = try Tokenizers.load(modelDirectory: model)
         let stats = try CorpusTokenStatistics.measure(corpusPath: corpus, tokenizer: tokenizer, maxLength: maxLength)
         try StandardOutput.write(stats.report)
         return 0
