@@ -140,7 +140,8 @@ public final class IndexBuilder {
             throw IndexerError(.mismatch, "the folder holds '\(other)' from an index with another shard count; use a new --out or delete that index", path: dir)
         }
         if names.contains(Manifest.fileName) {
-            let m = try Manifest.load(directory: dir)
+            // A finished index is opened by the one set of rules readers use.
+            let m = try OpenIndex.open(dir, shards: .none).manifest
             let expected = settings(shard: 0, corpus: corpusSHA)
             if let s = m.settings(shardIndex: 0), !s.differences(from: expected).isEmpty {
                 throw IndexerError(.mismatch, "the folder holds an index built with other settings (the index's vs this build's: \(s.differences(from: expected).joined(separator: "; "))); use a new --out or delete that index", path: dir + "/" + Manifest.fileName)

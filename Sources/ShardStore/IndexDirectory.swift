@@ -29,37 +29,17 @@ public enum IndexDirectory {
             return VerifyReport(shards: 0, documents: 0, faults: [e])
         }
         let mpath = directory + "/" + Manifest.fileName
-        if manifest.shards.count != manifest.shardCount || manifest.shards.enumerated().contains(where: { $0.offset != $0.element.index }) {
-            faults.append(IndexerError(.corrupt, "manifest lists \(manifest.shards.count) shards for a count of \(manifest.shardCount)", path: mpath))
-        }
-        var total = 0
-        for entry in manifest.shards {
+        // The opening rules are OpenIndex's; verify reports every fault instead of the first.
+        faults += OpenIndex.manifestFaults(manifest, path: mpath)
+        for entry in manifest.shards where entry.file == ShardFormat.fileName(index: entry.index, count: manifest.shardCount) {
             let path = directory + "/" + entry.file
-            guard entry.file == ShardFormat.fileName(index: entry.index, count: manifest.shardCount) else {
-                faults.append(IndexerError(.corrupt, "manifest names shard \(entry.index) '\(entry.file)'", path: mpath))
-                continue
-            }
             let reader: ShardReader
             do { reader = try ShardReader(path: path) } catch let e as IndexerError {
                 faults.append(e)
                 continue
             }
             docs += reader.count
-            total += reader.count
-            if reader.fileSize != entry.bytes {
-                faults.append(IndexerError(.corrupt, "size \(reader.fileSize) bytes, the manifest says \(entry.bytes)", path: path))
-            }
-            if reader.count != entry.documents {
-                faults.append(IndexerError(.corrupt, "\(reader.count) documents, the manifest says \(entry.documents)", path: path))
-            }
-            if let expected = manifest.settings(shardIndex: entry.index) {
-                let diff = reader.header.settings.differences(from: expected)
-                if !diff.isEmpty {
-                    faults.append(IndexerError(.mismatch, "settings differ from the manifest: \(diff.joined(separator: "; "))", path: path))
-                }
-            } else {
-                faults.append(IndexerError(.corrupt, "manifest names an unknown encoding or codec", path: mpath))
-            }
+            faults += OpenIndex.shardFaults(reader, entry: entry, manifest: manifest)
             let shardFaults = reader.verify()
             faults.append(contentsOf: shardFaults)
             if shardFaults.isEmpty, let extra = shardChecks { faults.append(contentsOf: extra(reader)) }
@@ -68,8 +48,8 @@ public enum IndexDirectory {
                 if sha != entry.sha256 { faults.append(IndexerError(.corrupt, "SHA-256 \(sha) differs from the manifest's \(entry.sha256)", path: path)) }
             } catch let e as IndexerError { faults.append(e) }
         }
-        if total != manifest.documents && faults.isEmpty {
-            faults.append(IndexerError(.corrupt, "shards hold \(total) documents, the manifest says \(manifest.documents)", path: mpath))
+        if docs != manifest.documents && faults.isEmpty {
+            faults.append(IndexerError(.corrupt, "shards hold \(docs) documents, the manifest says \(manifest.documents)", path: mpath))
         }
         return VerifyReport(shards: manifest.shards.count, documents: docs, faults: faults)
     }

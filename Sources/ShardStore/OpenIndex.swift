@@ -61,30 +61,40 @@ public struct OpenIndex: Sendable {
         return OpenIndex(directory: directory, manifest: manifest, readers: readers)
     }
 
-    /// The manifest's own consistency: shard list, numbering, file names, encoding and codec.
+    /// Throws the first of ``manifestFaults(_:path:)``.
     private func checkManifest() throws {
-        let m = manifest
-        guard m.shardCount >= 1 else { throw IndexerError(.corrupt, "manifest gives a shard count of \(m.shardCount)", path: manifestPath) }
-        guard m.shards.count == m.shardCount else {
-            throw IndexerError(.corrupt, "manifest lists \(m.shards.count) shards for a count of \(m.shardCount); the index is incomplete or the manifest was edited", path: manifestPath)
+        if let fault = OpenIndex.manifestFaults(manifest, path: manifestPath).first { throw fault }
+    }
+
+    /// Every way `manifest` is inconsistent in itself: shard list, numbering, SHA-256 form,
+    /// file names, document total, encoding and codec. Empty when it can be opened.
+    public static func manifestFaults(_ m: Manifest, path manifestPath: String) -> [IndexerError] {
+        guard m.shardCount >= 1 else { return [IndexerError(.corrupt, "manifest gives a shard count of \(m.shardCount)", path: manifestPath)] }
+        var faults: [IndexerError] = []
+        if m.shards.count != m.shardCount {
+            faults.append(IndexerError(.corrupt, "manifest lists \(m.shards.count) shards for a count of \(m.shardCount); the index is incomplete or the manifest was edited", path: manifestPath))
         }
         for (i, s) in m.shards.enumerated() {
-            guard s.index == i else { throw IndexerError(.corrupt, "manifest lists shard \(s.index) in place \(i)", path: manifestPath) }
-            guard s.sha256.utf8.count == 64, s.sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
-                throw IndexerError(.corrupt, "manifest gives shard \(i) the SHA-256 '\(s.sha256)', not 64 hex digits", path: manifestPath)
+            guard s.index == i else {
+                faults.append(IndexerError(.corrupt, "manifest lists shard \(s.index) in place \(i)", path: manifestPath))
+                continue
+            }
+            if !(s.sha256.utf8.count == 64 && s.sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })) {
+                faults.append(IndexerError(.corrupt, "manifest gives shard \(i) the SHA-256 '\(s.sha256)', not 64 hex digits", path: manifestPath))
             }
             let canonical = ShardFormat.fileName(index: i, count: m.shardCount)
-            guard s.file == canonical else {
-                throw IndexerError(.corrupt, "manifest names shard \(i) '\(s.file)', not '\(canonical)'", path: manifestPath)
+            if s.file != canonical {
+                faults.append(IndexerError(.corrupt, "manifest names shard \(i) '\(s.file)', not '\(canonical)'", path: manifestPath))
             }
         }
         let total = m.shards.reduce(0) { $0 + $1.documents }
-        guard total == m.documents, m.shards.allSatisfy({ $0.documents >= 0 && $0.bytes >= 0 }) else {
-            throw IndexerError(.corrupt, "manifest's shards hold \(total) documents, its total says \(m.documents)", path: manifestPath)
+        if total != m.documents || !m.shards.allSatisfy({ $0.documents >= 0 && $0.bytes >= 0 }) {
+            faults.append(IndexerError(.corrupt, "manifest's shards hold \(total) documents, its total says \(m.documents)", path: manifestPath))
         }
-        guard m.settings(shardIndex: 0) != nil else {
-            throw IndexerError(.corrupt, "manifest names an unknown vector encoding '\(m.encoding)' or codec '\(m.codec)'", path: manifestPath)
+        if m.settings(shardIndex: 0) == nil {
+            faults.append(IndexerError(.corrupt, "manifest names an unknown vector encoding '\(m.encoding)' or codec '\(m.codec)'", path: manifestPath))
         }
+        return faults
     }
 
     /// Opens shard `id` and checks it against the manifest (settings, index, document count).
@@ -92,21 +102,29 @@ public struct OpenIndex: Sendable {
         if let r = readers[id] { return r }
         let entry = manifest.shards[id]
         let r = try ShardReader(path: directory + "/" + entry.file)
-        let expected = manifest.settings(shardIndex: id)!
-        let diff = r.header.settings.differences(from: expected)
-        guard diff.isEmpty else {
-            if r.header.settings.shardIndex != id, diff.count == 1 {
-                throw IndexerError(.corrupt, "the file holds shard index \(r.header.settings.shardIndex), not \(id): shard files were swapped or copied over each other", path: r.path)
-            }
-            throw IndexerError(.mismatch, "shard settings differ from the manifest: \(diff.joined(separator: "; "))", path: r.path)
-        }
-        guard r.count == entry.documents else {
-            throw IndexerError(.corrupt, "\(r.count) documents, the manifest says \(entry.documents)", path: r.path)
-        }
-        // The size is free to check; the SHA-256 (a whole read) is `indexer verify`'s.
-        guard r.fileSize == entry.bytes else {
-            throw IndexerError(.corrupt, "size \(r.fileSize) bytes, the manifest says \(entry.bytes)", path: r.path)
-        }
+        if let fault = OpenIndex.shardFaults(r, entry: entry, manifest: manifest).first { throw fault }
         return r
+    }
+
+    /// Every way the opened shard `r` disagrees with its manifest `entry`: settings (its own
+    /// index included), document count and size. The SHA-256, a whole read, is `verify`'s.
+    public static func shardFaults(_ r: ShardReader, entry: Manifest.Shard, manifest: Manifest) -> [IndexerError] {
+        var faults: [IndexerError] = []
+        let id = entry.index
+        if let expected = manifest.settings(shardIndex: id) {
+            let diff = r.header.settings.differences(from: expected)
+            if r.header.settings.shardIndex != id, diff.count == 1 {
+                faults.append(IndexerError(.corrupt, "the file holds shard index \(r.header.settings.shardIndex), not \(id): shard files were swapped or copied over each other", path: r.path))
+            } else if !diff.isEmpty {
+                faults.append(IndexerError(.mismatch, "shard settings differ from the manifest: \(diff.joined(separator: "; "))", path: r.path))
+            }
+        }
+        if r.count != entry.documents {
+            faults.append(IndexerError(.corrupt, "\(r.count) documents, the manifest says \(entry.documents)", path: r.path))
+        }
+        if r.fileSize != entry.bytes {
+            faults.append(IndexerError(.corrupt, "size \(r.fileSize) bytes, the manifest says \(entry.bytes)", path: r.path))
+        }
+        return faults
     }
 }

@@ -69,4 +69,29 @@ final class ManifestTests: XCTestCase {
         }
         XCTAssertFalse(try IndexDirectory.verify(dir).faults.isEmpty)
     }
+
+    /// verify and OpenIndex apply one set of rules: each fault that stops `open` is among
+    /// verify's, word for word (swapped shards, an edited document total).
+    func testVerifyAndOpenIndexAgree() throws {
+        _ = try buildIndex(shards: 2)
+        let a = dir + "/shard-0000-of-0002.shard", b = dir + "/shard-0001-of-0002.shard"
+        let da = try XCTUnwrap(FileManager.default.contents(atPath: a)), db = try XCTUnwrap(FileManager.default.contents(atPath: b))
+        try db.write(to: URL(fileURLWithPath: a))
+        try da.write(to: URL(fileURLWithPath: b))
+        var m = try Manifest.load(directory: dir)
+        for i in m.shards.indices { m.shards[i].bytes = [db.count, da.count][i] }
+        try m.write(directory: dir)
+        for edit in [false, true] {
+            if edit {
+                m.documents += 1
+                try m.write(directory: dir)
+            }
+            var opened: Error?
+            XCTAssertThrowsError(try OpenIndex.open(dir)) { opened = $0 }
+            let message = try XCTUnwrap(opened as? IndexerError).description
+            XCTAssertTrue(message.contains(edit ? "its total says" : "swapped"), message)
+            let faults = try IndexDirectory.verify(dir).faults.map(\.description)
+            XCTAssertTrue(faults.contains(message), "\(message) not in \(faults)")
+        }
+    }
 }
