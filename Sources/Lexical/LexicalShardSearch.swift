@@ -3,25 +3,6 @@ import Dispatch
 import Formats
 import ShardStore
 
-/// One BM25 result: a document id and its score.
-public struct LexicalResult: Equatable, Sendable {
-    /// The document id.
-    public var id: String
-    /// The BM25 score (single precision, as Lucene's).
-    public var score: Float
-
-    /// Creates a result.
-    public init(id: String, score: Float) {
-        self.id = id
-        self.score = score
-    }
-
-    /// Score descending, then document id ascending in UTF-8 byte order (the project's order).
-    @inline(__always) public static func ranksBefore(_ a: LexicalResult, _ b: LexicalResult) -> Bool {
-        a.score != b.score ? a.score > b.score : a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
-    }
-}
-
 /// BM25 search of some shards of an index, scored with the statistics of all of its shards.
 ///
 /// Global statistics (docs/LEXICAL.md, "Distributed BM25"): N and the sum of document lengths
@@ -89,28 +70,28 @@ public final class LexicalShardSearch: @unchecked Sendable {
     }
 
     /// The top `k` results for each query text, in query order; identical for any thread count.
-    public func search(queries texts: [String], topK k: Int, threads: Int = 1) throws -> [[LexicalResult]] {
+    public func search(queries texts: [String], topK k: Int, threads: Int = 1) throws -> [[ScoredDocument]] {
         let queries = texts.map { LexicalQuery($0, analyzer: searcher.analyzer) }
         let df = try documentFrequencies(queries)
         let scorer = LexicalSearcher(segments: searcher.segments, documentBases: searcher.documentBases,
                                      statistics: statistics, documentFrequencies: df,
                                      parameters: searcher.bm25.parameters, analyzer: searcher.analyzer)
         let ids = self.ids
-        func one(_ q: LexicalQuery, _ scratch: inout LexicalSearcher.Scratch) throws -> [LexicalResult] {
+        func one(_ q: LexicalQuery, _ scratch: inout LexicalSearcher.Scratch) throws -> [ScoredDocument] {
             guard k > 0 else { return [] }
             let w = scorer.weights(q)
-            var all: [LexicalResult] = []
+            var all: [ScoredDocument] = []
             for s in scorer.segments.indices {
                 for h in try scorer.segmentCandidates(segment: s, query: q, weights: w, topK: k, scratch: &scratch) {
-                    all.append(LexicalResult(id: ids[s][h.document], score: h.score))
+                    all.append(ScoredDocument(id: ids[s][h.document], score: h.score))
                 }
             }
-            all.sort(by: LexicalResult.ranksBefore)
+            all.sort(by: { $0.precedes($1) })
             if all.count > k { all.removeSubrange(k...) }
             return all
         }
         let workers = max(1, min(threads, queries.count))
-        var results = [Result<[LexicalResult], Error>](repeating: .success([]), count: queries.count)
+        var results = [Result<[ScoredDocument], Error>](repeating: .success([]), count: queries.count)
         if workers == 1 {
             var scratch = LexicalSearcher.Scratch()
             for i in queries.indices { results[i] = Result { try one(queries[i], &scratch) } }
@@ -128,9 +109,9 @@ public final class LexicalShardSearch: @unchecked Sendable {
 
 /// One result slot per query, each written by exactly one worker.
 private final class Slots: @unchecked Sendable {
-    private var slots: [Result<[LexicalResult], Error>]
+    private var slots: [Result<[ScoredDocument], Error>]
     private let lock = NSLockLike()
     init(count: Int) { slots = Array(repeating: .success([]), count: count) }
-    func set(_ i: Int, _ v: Result<[LexicalResult], Error>) { lock.withLock { slots[i] = v } }
-    var values: [Result<[LexicalResult], Error>] { lock.withLock { slots } }
+    func set(_ i: Int, _ v: Result<[ScoredDocument], Error>) { lock.withLock { slots[i] = v } }
+    var values: [Result<[ScoredDocument], Error>] { lock.withLock { slots } }
 }

@@ -30,7 +30,7 @@ extension SearchJob {
         let start = Date()
         let hits = try search.search(queries: texts, topK: depth, threads: threads)
         let seconds = Date().timeIntervalSince(start)
-        return (hits.map { $0.map { ScoredDocument(id: $0.id, score: $0.score) } }, search.documentCount, seconds)
+        return (hits, search.documentCount, seconds)
     }
 
     /// The RRF (or min-max) fusion of `lexical` and `dense`, query by query, each list already

@@ -29,8 +29,8 @@ extension IndexBuilderTests {
         let search = try LexicalShardSearch(shards: readers, searched: [0, 1, 2])
         for q in ["cancer risk", "vitamin D deficiency", "the protein of cells"] {
             let got = try search.search(queries: [q], topK: 1000)[0]
-            let expected = try memory.search(q, topK: 1000).map { LexicalResult(id: docs[$0.document].0, score: $0.score) }
-                .sorted(by: LexicalResult.ranksBefore)
+            let expected = try memory.search(q, topK: 1000).map { ScoredDocument(id: docs[$0.document].0, score: $0.score) }
+                .sorted(by: { $0.precedes($1) })
             XCTAssertFalse(got.isEmpty, q)
             XCTAssertEqual(got, expected, q)
         }

@@ -1,3 +1,5 @@
+import Formats
+
 /// A bounded top-N of documents numbered `0..<ids.count`, under ``ResultOrder``.
 ///
 /// A binary heap whose root is the worst kept result, so a candidate costs one comparison with

@@ -64,7 +64,7 @@ final class LexicalShardSearchTests: XCTestCase {
 
     /// BM25 as Lucene computes it, written out from the definition over the analysed texts:
     /// every document scored, sorted by score descending then id ascending (UTF-8 bytes).
-    static func bruteForce(_ docs: [(id: String, text: String)], query: String, k1: Float = 0.9, b: Float = 0.4) -> [LexicalResult] {
+    static func bruteForce(_ docs: [(id: String, text: String)], query: String, k1: Float = 0.9, b: Float = 0.4) -> [ScoredDocument] {
         let analyzer = EnglishAnalyzer()
         let analysed = docs.map { analyzer.analyze($0.text) }
         var df: [String: Int] = [:]
@@ -84,7 +84,7 @@ final class LexicalShardSearchTests: XCTestCase {
         for t in analyzer.analyze(query) {
             if let i = counts.firstIndex(where: { $0.0 == t }) { counts[i].1 += 1 } else { counts.append((t, 1)) }
         }
-        var out: [LexicalResult] = []
+        var out: [ScoredDocument] = []
         for (d, terms) in analysed.enumerated() {
             var sum = 0.0
             var matched = false
@@ -97,9 +97,9 @@ final class LexicalShardSearchTests: XCTestCase {
                 let inv: Float = 1 / (k1 * ((1 - b) + b * normLength(terms.count) / avgdl))
                 sum += Double(w - w / (1 + Float(tf) * inv))
             }
-            if matched { out.append(LexicalResult(id: docs[d].id, score: Float(sum))) }
+            if matched { out.append(ScoredDocument(id: docs[d].id, score: Float(sum))) }
         }
-        return out.sorted(by: LexicalResult.ranksBefore)
+        return out.sorted(by: { $0.precedes($1) })
     }
 
     func testScoresEqualBruteForceAndOneShardEqualsFour() throws {
@@ -135,7 +135,7 @@ final class LexicalShardSearchTests: XCTestCase {
         let full = try LexicalShardSearch(shards: readers, searched: [0, 1, 2, 3]).search(queries: Self.queries, topK: 10)
         let partials = try (0..<4).map { try LexicalShardSearch(shards: readers, searched: [$0]).search(queries: Self.queries, topK: 10) }
         for q in Self.queries.indices {
-            let merged = partials.flatMap { $0[q] }.sorted(by: LexicalResult.ranksBefore).prefix(10)
+            let merged = partials.flatMap { $0[q] }.sorted(by: { $0.precedes($1) }).prefix(10)
             XCTAssertEqual(Array(merged), full[q], Self.queries[q])
             XCTAssertEqual(merged.map(\.score.bitPattern), full[q].map(\.score.bitPattern))
         }

@@ -1,9 +1,10 @@
-/// The one order of results everywhere in retrieval: score descending, then document id
-/// ascending in UTF-8 byte order.
+/// The one order of results everywhere (dense, BM25, fusion, merge): score descending, then
+/// document id ascending in UTF-8 byte order.
 ///
 /// It is total (document ids are unique in an index), so the top N of any partition of the
 /// documents merge into the same global top N, which is what makes a run the same bytes for any
-/// shard count, thread count or batch size. Documented in docs/SEARCH.md.
+/// shard count, thread count or batch size. Documented in docs/SEARCH.md. It lives in Formats,
+/// beside the run types, so that every module ranks by the same rule.
 public enum ResultOrder {
     /// Whether `(scoreA, idA)` ranks before `(scoreB, idB)`.
     @inlinable
