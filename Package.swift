@@ -43,11 +43,11 @@ let package = Package(
         // Fixed-order inner-product kernels (one FMA chain a score: bitwise stable); always optimised.
         .target(name: "CDenseKernels", path: "Sources/CDenseKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Top-N fan-out and merge, fusion, BM25.
-        .target(name: "Retrieval", dependencies: ["ShardStore", "Lexical", "Inference", "Indexing", "Formats", "CBLAS", "CDenseKernels"]),
+        .target(name: "Retrieval", dependencies: ["ShardStore", "Lexical", "Inference", "Formats", "CDenseKernels"]),
         // The index build driver: corpus -> embeddings -> shards, sharding rule, resume.
         .target(name: "Indexing", dependencies: ["ShardStore", "Lexical", "Inference", "Formats"]),
         // Bounded per-query cross-encoder reranking.
-        .target(name: "Reranking", dependencies: ["ShardStore", "Inference", "Formats"]),
+        .target(name: "Reranking", dependencies: ["ShardStore", "Inference", "Tokenization", "Formats"]),
         // trec_eval-exact metrics and the decision report.
         .target(name: "Evaluation", dependencies: ["Formats"]),
         // Job files, step fingerprints, run log.

@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import Inference
 import ShardStore
 
 /// The library entry point of `indexer build`.
@@ -15,15 +16,12 @@ public enum IndexBuild {
         return try IndexBuilder(options: options, embedder: embedder, environment: environment).run()
     }
 
-    /// The embedder `run` uses.
+    /// The embedder `run` uses: ``ReplayEmbedder`` for `INDEXER_TEST_EMBEDDER=replay:INDEX_DIR`,
+    /// else what ``Inference/Embedders/make(modelDirectory:threads:environment:)`` gives.
     public static func makeEmbedder(_ options: BuildOptions, environment: [String: String]) throws -> DocumentEmbedder {
-        if let spec = environment["INDEXER_TEST_EMBEDDER"], !spec.isEmpty {
-            if spec.hasPrefix("replay:") { return try ReplayEmbedder(indexDirectory: String(spec.dropFirst(7))) }
-            guard spec.hasPrefix("hash-"), let d = Int(spec.dropFirst(5)), (1...4096).contains(d) else {
-                throw IndexerError(.usage, "INDEXER_TEST_EMBEDDER='\(spec)' must be hash-DIM or replay:INDEX_DIR")
-            }
-            return HashEmbedder(dimension: d)
+        if let spec = environment["INDEXER_TEST_EMBEDDER"], spec.hasPrefix("replay:") {
+            return try ReplayEmbedder(indexDirectory: String(spec.dropFirst(7)))
         }
-        return try modelEmbedder(options)
+        return try Embedders.make(modelDirectory: options.modelDirectory, threads: options.threads, environment: environment)
     }
 }

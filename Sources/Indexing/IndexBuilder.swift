@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import Inference
 import Lexical
 import ShardStore
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Formats
+import Inference
 import ShardStore
 
 /// Hands out the vectors an existing float32 index already holds, looked up by text.

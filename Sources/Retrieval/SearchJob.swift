@@ -1,6 +1,6 @@
 import Formats
 import Foundation
-import Indexing
+import Inference
 import Lexical
 import ShardStore
 
@@ -245,10 +245,6 @@ public enum SearchJob {
         if let spec = environment["INDEXER_TEST_EMBEDDER"], spec.hasPrefix("replay:") {
             throw IndexerError(.usage, "INDEXER_TEST_EMBEDDER=\(spec) replays document vectors; it cannot embed queries")
         }
-        var b = BuildOptions(corpusPath: options.queriesPath, outDirectory: options.indexDirectory, shardCount: 1)
-        b.modelDirectory = options.modelDirectory
-        b.threads = options.threads
-        b.batchSize = options.batchSize
-        return try IndexBuild.makeEmbedder(b, environment: environment)
+        return try Embedders.make(modelDirectory: options.modelDirectory, threads: options.threads, environment: environment)
     }
 }

@@ -1,4 +1,5 @@
 import Formats
+import Inference
 @testable import Indexing
 import ShardStore
 import XCTest

@@ -1,4 +1,5 @@
 import Formats
+import Inference
 import Foundation
 import Indexing
 import ShardStore

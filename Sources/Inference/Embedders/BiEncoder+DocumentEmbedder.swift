@@ -1,4 +1,4 @@
-import Inference
+import Formats
 
 /// The bi-encoder embeds documents for the build; its fingerprint covers weights, tokenizer,
 /// pooling and maximum length, and a text's vector does not depend on its batch or threads.

@@ -1,8 +1,8 @@
 import Formats
 
-/// What the build driver needs from a bi-encoder: a dimension, a fingerprint and a batch embed.
+/// What the build and the query side of search need from a bi-encoder: a dimension, a fingerprint and a batch embed.
 ///
-/// `Inference.BiEncoder` conforms (see `BiEncoder+DocumentEmbedder.swift`); tests use
+/// ``BiEncoder`` conforms (see `BiEncoder+DocumentEmbedder.swift`); tests use
 /// ``HashEmbedder`` so the storage layer and the driver can be tested without the model.
 /// `embed` must give each text the same vector whatever else is in the batch: the index bytes
 /// must not depend on batch size, thread count or which shards a worker builds.

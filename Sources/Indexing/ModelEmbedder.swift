@@ -1,9 +1,0 @@
-import Formats
-import Inference
-
-extension IndexBuild {
-    /// The bi-encoder of `options.modelDirectory`, on `options.threads` threads.
-    static func modelEmbedder(_ options: BuildOptions) throws -> DocumentEmbedder {
-        try BiEncoder(modelDirectory: options.modelDirectory, threads: options.threads)
-    }
-}
