@@ -54,82 +54,21 @@ public final class ShardReader: @unchecked Sendable {
         do {
             (header, headerLength) = try ShardHeader.decode(data, path: path)
             sections = try ShardReader.readTable(data, path: path)
-            var byKind: [UInt32: SectionEntry] = [:]
-            for s in sections {
-                guard s.offset >= headerLength, s.length >= 0, s.offset <= fileSize - ShardFormat.trailerLength - s.length else {
-                    throw IndexerError(.corrupt, "section \(s.kind) lies outside the file", path: path)
-                }
-                guard byKind[s.kind] == nil else { throw IndexerError(.corrupt, "section \(s.kind) appears twice", path: path) }
-                if SectionKind(rawValue: s.kind) == nil && s.flags & SectionEntry.requiredFlag != 0 {
-                    throw IndexerError(.mismatch, "shard needs section kind \(s.kind), which this indexer does not know; use a newer indexer", path: path)
-                }
-                byKind[s.kind] = s
-            }
+            let byKind = try ShardReader.sectionsByKind(sections, headerLength: headerLength, fileSize: fileSize, path: path)
             func section(_ k: SectionKind) throws -> SectionEntry {
                 guard let s = byKind[k.rawValue] else { throw IndexerError(.corrupt, "\(k) section is missing", path: path) }
                 return s
             }
             let count = header.count
-            let dim = header.settings.dimension
-            let enc = header.settings.encoding
+            let vectorBytes = header.settings.encoding.bytesPerVector(dimension: header.settings.dimension)
             func directory(_ blocks: SectionKind, _ dir: SectionKind, fixedRows: Int?) throws -> [BlockEntry] {
-                let b = try section(blocks), d = try section(dir)
-                let bytes = UnsafeRawBufferPointer(rebasing: data[d.offset..<(d.offset + d.length)])
-                guard CRC32C.checksum(bytes) == d.crc else { throw IndexerError(.corrupt, "\(dir) checksum mismatch", path: path) }
-                guard d.length % ShardFormat.blockEntryLength == 0 else { throw IndexerError(.corrupt, "\(dir) has a partial entry", path: path) }
-                var r = ByteSource(bytes, path: path, what: dir.description)
-                var entries: [BlockEntry] = []
-                var nextRow = 0, nextOffset = b.offset
-                for _ in 0..<(d.length / ShardFormat.blockEntryLength) {
-                    let e = try BlockEntry.decode(&r)
-                    guard e.firstRow == nextRow, e.rows >= 1, e.offset == nextOffset else {
-                        throw IndexerError(.corrupt, "\(dir) is not contiguous at row \(nextRow)", path: path)
-                    }
-                    if let fixed = fixedRows {
-                        guard e.rawLength == e.rows * enc.bytesPerVector(dimension: dim), e.rows <= fixed else {
-                            throw IndexerError(.corrupt, "\(dir) entry at row \(nextRow) has a wrong size", path: path)
-                        }
-                    }
-                    nextRow += e.rows
-                    nextOffset += e.storedLength
-                    entries.append(e)
-                }
-                guard nextRow == count, nextOffset == b.offset + b.length else {
-                    throw IndexerError(.corrupt, "\(dir) covers \(nextRow) rows, the header says \(count)", path: path)
-                }
-                return entries
+                try ShardReader.blockDirectory(data, blocks: try section(blocks), directory: try section(dir), name: dir.description,
+                                               rows: count, fixedRows: fixedRows.map { ($0, vectorBytes) }, path: path)
             }
             vectorBlocks = try directory(.vectorBlocks, .vectorDirectory, fixedRows: header.settings.vectorRowsPerBlock)
             idBlocks = try directory(.idBlocks, .idDirectory, fixedRows: nil)
             textBlocks = try directory(.textBlocks, .textDirectory, fixedRows: nil)
-            if let lb = byKind[SectionKind.lexicalBlocks.rawValue] {
-                guard let ld = byKind[SectionKind.lexicalDirectory.rawValue] else {
-                    throw IndexerError(.corrupt, "lexical section without its directory", path: path)
-                }
-                let bytes = UnsafeRawBufferPointer(rebasing: data[ld.offset..<(ld.offset + ld.length)])
-                guard CRC32C.checksum(bytes) == ld.crc else { throw IndexerError(.corrupt, "lexical-directory checksum mismatch", path: path) }
-                guard ld.length % ShardFormat.blockEntryLength == 0 else { throw IndexerError(.corrupt, "lexical-directory has a partial entry", path: path) }
-                var r = ByteSource(bytes, path: path, what: "lexical-directory")
-                var entries: [BlockEntry] = []
-                var nextOffset = lb.offset
-                for k in 0..<(ld.length / ShardFormat.blockEntryLength) {
-                    let e = try BlockEntry.decode(&r)
-                    guard e.firstRow == k, e.offset == nextOffset else {
-                        throw IndexerError(.corrupt, "lexical-directory is not contiguous at block \(k)", path: path)
-                    }
-                    nextOffset += e.storedLength
-                    entries.append(e)
-                }
-                guard nextOffset == lb.offset + lb.length else {
-                    throw IndexerError(.corrupt, "lexical-directory does not cover the lexical section", path: path)
-                }
-                lexicalBlocks = entries
-            } else {
-                guard byKind[SectionKind.lexicalDirectory.rawValue] == nil else {
-                    throw IndexerError(.corrupt, "lexical directory without its section", path: path)
-                }
-                lexicalBlocks = []
-            }
+            lexicalBlocks = try ShardReader.lexicalDirectory(data, byKind: byKind, path: path)
             let l = try section(.idLookup)
             lookup = UnsafeRawBufferPointer(rebasing: data[l.offset..<(l.offset + l.length)])
             guard l.length == count * ShardFormat.lookupEntryLength else {
