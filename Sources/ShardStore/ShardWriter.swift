@@ -142,35 +142,8 @@ public final class ShardWriter {
                                           length: s.bytes.count, crc: CRC32C.checksum(s.bytes)))
                 try out.write(s.bytes)
             }
-            // The id lookup: (key, row) sorted by key then row, so readers binary-search the map.
-            var pairs = keys.enumerated().map { LookupPair(key: $0.element, row: UInt32($0.offset)) }
-            keys = []
-            pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
-            var lookupCRC = CRC32C()
-            let lookupStart = out.bytesWritten
-            var chunk = ByteSink()
-            for (i, p) in pairs.enumerated() {
-                chunk.u64(p.key)
-                chunk.u32(p.row)
-                if chunk.bytes.count >= 1 << 20 || i == pairs.count - 1 {
-                    lookupCRC.update(chunk.bytes)
-                    try out.write(chunk.bytes)
-                    chunk.bytes.removeAll(keepingCapacity: true)
-                }
-            }
-            table.append(SectionEntry(kind: SectionKind.idLookup.rawValue, flags: SectionEntry.requiredFlag,
-                                      offset: lookupStart, length: pairs.count * ShardFormat.lookupEntryLength, crc: lookupCRC.value))
-            pairs = []
-
-            var footer = ByteSink()
-            for e in table { e.encode(into: &footer) }
-            let tableOffset = out.bytesWritten
-            let tableCRC = CRC32C.checksum(footer.bytes)
-            footer.u64(UInt64(tableOffset))
-            footer.u32(UInt32(table.count))
-            footer.u32(tableCRC)
-            footer.raw(ShardFormat.endMagic)
-            try out.write(footer.bytes)
+            table.append(try writeLookup(to: out))
+            try ShardWriter.writeFooter(table, to: out)
             try out.commit()
         } catch {
             out.abandon()
@@ -181,6 +154,41 @@ public final class ShardWriter {
         vectors.remove(); ids.remove(); texts.remove(); lexical?.remove()
         keys = []
         return (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
+
+    /// Writes the id lookup, (key, row) sorted by key then row so that readers binary-search
+    /// the map, in chunks of about 1 MiB; returns its section entry.
+    private func writeLookup(to out: AtomicFileWriter) throws -> SectionEntry {
+        var pairs = keys.enumerated().map { LookupPair(key: $0.element, row: UInt32($0.offset)) }
+        keys = []
+        pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
+        var lookupCRC = CRC32C()
+        let lookupStart = out.bytesWritten
+        var chunk = ByteSink()
+        for (i, p) in pairs.enumerated() {
+            chunk.u64(p.key)
+            chunk.u32(p.row)
+            if chunk.bytes.count >= 1 << 20 || i == pairs.count - 1 {
+                lookupCRC.update(chunk.bytes)
+                try out.write(chunk.bytes)
+                chunk.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        return SectionEntry(kind: SectionKind.idLookup.rawValue, flags: SectionEntry.requiredFlag,
+                            offset: lookupStart, length: pairs.count * ShardFormat.lookupEntryLength, crc: lookupCRC.value)
+    }
+
+    /// Writes the section table and the trailer (table offset, entry count, CRC, end magic).
+    private static func writeFooter(_ table: [SectionEntry], to out: AtomicFileWriter) throws {
+        var footer = ByteSink()
+        for e in table { e.encode(into: &footer) }
+        let tableOffset = out.bytesWritten
+        let tableCRC = CRC32C.checksum(footer.bytes)
+        footer.u64(UInt64(tableOffset))
+        footer.u32(UInt32(table.count))
+        footer.u32(tableCRC)
+        footer.raw(ShardFormat.endMagic)
+        try out.write(footer.bytes)
     }
 
     /// Removes the temporary files; the final path is untouched.
