@@ -335,23 +335,25 @@ public final class IndexBuilder {
             }
             try flushBatch()
             progress.finish()
-            for i in targets.sorted() {
-                let w = writers[i]!
-                if options.lexical, let builder = lexical[i] {
-                    lexical[i] = nil
-                    try builder.finish().write(to: w)
-                }
-                let bytes = try w.finish()
-                // Read back what was just written: a shard is only reported finished once it verifies.
-                let r = try ShardReader(path: w.path)
-                if let fault = (r.verify() + lexicalFaults(r)).first { throw fault }
-                info("shard \(i) of \(n): \(w.count) documents, \(bytes) bytes")
-            }
+            try finishShards(targets.sorted().map { (writers[$0]!, options.lexical ? lexical[$0] : nil) })
         } catch {
             for w in writers.values { w.abandon() }
             throw error
         }
         return written
+    }
+
+    /// Writes each shard (with its lexical index, if any) under its final name, then reads it
+    /// back: a shard is only reported finished once it verifies.
+    private func finishShards(_ shards: [(writer: ShardWriter, lexical: LexicalSegmentBuilder?)]) throws {
+        let n = options.shardCount
+        for (w, builder) in shards {
+            if let builder { try builder.finish().write(to: w) }
+            let bytes = try w.finish()
+            let r = try ShardReader(path: w.path)
+            if let fault = (r.verify() + lexicalFaults(r)).first { throw fault }
+            info("shard \(w.settings.shardIndex) of \(n): \(w.count) documents, \(bytes) bytes")
+        }
     }
 
     /// Writes `manifest.json` when every shard file exists; returns whether it exists.

@@ -56,13 +56,7 @@ public final class DenseSearch {
         for (s, r) in shards.enumerated() {
             for b in 0..<r.vectorBlockCount { blocks.append((s, b)) }
         }
-        // Queries are scored in groups: bounded memory for the score matrix (768 queries ×
-        // block rows), and, when there are few blocks, enough (block, group) items to keep
-        // every thread busy. A worker packs a block once for all the groups it scores on it.
-        let tile = 6
-        let wanted = (4 * threads + blocks.count - 1) / blocks.count
-        let groupSize = min(768, max(tile, ((count + wanted - 1) / wanted + tile - 1) / tile * tile))
-        let groups: [Range<Int>] = stride(from: 0, to: count, by: groupSize).map { $0..<min(count, $0 + groupSize) }
+        let groups = DenseSearch.queryGroups(count: count, blocks: blocks.count, threads: threads)
         let scorers = groups.map { g in
             ExactScorer(queries: Array(queries[(g.lowerBound * dimension)..<(g.upperBound * dimension)]), count: g.count, dimension: dimension)
         }
@@ -108,15 +102,25 @@ public final class DenseSearch {
             lock.unlock()
         }
         if let failure { throw failure }
-        var out: [[ScoredDocument]] = []
-        out.reserveCapacity(count)
-        for q in 0..<count {
-            var merged: [(score: Float, doc: Int32)] = []
-            for w in 0..<workers { merged.append(contentsOf: results[w][q].sorted(ids: ids)) }
-            merged.sort { ResultOrder.precedes($0.score, ids[Int($0.doc)], $1.score, ids[Int($1.doc)]) }
-            out.append(merged.prefix(topN).map { ScoredDocument(id: ids[Int($0.doc)], score: $0.score) })
-        }
-        return out
+        return (0..<count).map { q in DenseSearch.merge(results.map { $0[q] }, topN: topN, ids: ids) }
+    }
+
+    /// Query groups of the score matrix: bounded memory (at most 768 queries × block rows)
+    /// and, when there are few blocks, enough (block, group) items to keep every thread busy.
+    /// A worker packs a block once for all the groups it scores on it.
+    static func queryGroups(count: Int, blocks: Int, threads: Int) -> [Range<Int>] {
+        let tile = 6
+        let wanted = (4 * threads + blocks - 1) / blocks
+        let groupSize = min(768, max(tile, ((count + wanted - 1) / wanted + tile - 1) / tile * tile))
+        return stride(from: 0, to: count, by: groupSize).map { $0..<min(count, $0 + groupSize) }
+    }
+
+    /// One query's top N over every worker's partial top N, under ``ResultOrder``.
+    static func merge(_ partials: [TopN], topN: Int, ids: [String]) -> [ScoredDocument] {
+        var merged: [(score: Float, doc: Int32)] = []
+        for top in partials { merged.append(contentsOf: top.sorted(ids: ids)) }
+        merged.sort { ResultOrder.precedes($0.score, ids[Int($0.doc)], $1.score, ids[Int($1.doc)]) }
+        return merged.prefix(topN).map { ScoredDocument(id: ids[Int($0.doc)], score: $0.score) }
     }
 
     /// Decodes and packs one block; returns the int8 scales (nil for float encodings).
