@@ -70,14 +70,7 @@ public enum RerankJob {
 
         var start = 0
         while start < candidates.queries.count {
-            // Whole queries, up to chunkPairs pairs (at least one query).
-            var end = start, pairs = 0
-            while end < candidates.queries.count {
-                let n = min(o.depth, candidates.queries[end].entries.count)
-                if end > start && pairs + n > chunkPairs { break }
-                pairs += n
-                end += 1
-            }
+            let (end, pairs) = chunk(candidates.queries, from: start, depth: o.depth)
             let chunk = candidates.queries[start..<end]
             var list: [(query: String, document: String)] = []
             list.reserveCapacity(pairs)
@@ -95,14 +88,7 @@ public enum RerankJob {
             var at = 0
             for q in chunk {
                 let n = min(o.depth, q.entries.count)
-                let head = q.entries.prefix(n).map(\.docid)
-                let tail = q.entries.dropFirst(n).map(\.docid)
-                var headScores = Array(scores[at..<(at + n)])
-                if weight > 0 {
-                    headScores = ScoreInterpolation.combine(crossEncoder: headScores,
-                                                            firstStage: q.entries.prefix(n).map(\.score), weight: weight)
-                }
-                let ranked = RerankOrder.combine(head: head, scores: headScores, tail: tail, policy: o.tail)
+                let ranked = order(q, depth: n, scores: Array(scores[at..<(at + n)]), weight: weight, tail: o.tail)
                 let tokens = encoded[at..<(at + n)].reduce(0) { $0 + $1.tokenCount }
                 at += n
                 for (r, item) in ranked.enumerated() {
@@ -124,6 +110,30 @@ public enum RerankJob {
         try writer.commit()
         if let path = o.timingsPath { try RerankTimings.write(timings, to: path) }
         return summary
+    }
+
+    /// The queries `start..<end` of one scoring chunk: whole queries, up to ``chunkPairs``
+    /// pairs (at least one query); also returns the chunk's pair count.
+    static func chunk(_ queries: [CandidateSet.QueryCandidates], from start: Int, depth: Int) -> (end: Int, pairs: Int) {
+        var end = start, pairs = 0
+        while end < queries.count {
+            let n = min(depth, queries[end].entries.count)
+            if end > start && pairs + n > chunkPairs { break }
+            pairs += n
+            end += 1
+        }
+        return (end, pairs)
+    }
+
+    /// One query's new order: its head rescored (interpolated with the first stage when
+    /// `weight` > 0), then the tail as the policy says.
+    static func order(_ q: CandidateSet.QueryCandidates, depth n: Int, scores: [Float], weight: Double, tail: TailPolicy) -> [RerankOrder.Ranked] {
+        var headScores = scores
+        if weight > 0 {
+            headScores = ScoreInterpolation.combine(crossEncoder: headScores, firstStage: q.entries.prefix(n).map(\.score), weight: weight)
+        }
+        return RerankOrder.combine(head: q.entries.prefix(n).map(\.docid), scores: headScores,
+                                   tail: q.entries.dropFirst(n).map(\.docid), policy: tail)
     }
 
     /// The texts of every head document; every candidate (head or tail) must be in `source`,
