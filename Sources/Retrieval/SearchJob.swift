@@ -109,7 +109,7 @@ public enum SearchJob {
             }
         }
 
-        let threads = options.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let threads = CPUBudget.resolve(options.threads, for: "search", quiet: options.quiet)
         // Hybrid cuts each list at the fusion depth; the others at N.
         let depth = options.retriever == .hybrid ? options.fusionDepth : options.topN
         var lexical: [[ScoredDocument]] = []
@@ -191,6 +191,7 @@ public enum SearchJob {
             writer.abandon()
             throw error
         }
+        try writePartialSidecar(options, manifest: manifest)
         let summary = SearchSummary(queries: queries.count, searched: searched.count, emptyQueries: empty, noResult: noResult,
                                     shards: readers.count, documents: documents, lines: lines,
                                     embedSeconds: t1.timeIntervalSince(t0),

@@ -1,4 +1,5 @@
 import Formats
+import Indexing
 import Foundation
 import Lexical
 import Retrieval
@@ -9,7 +10,7 @@ struct SearchCommand: Command {
     static let summary = "exact top-N dense, BM25 or hybrid search of a query file over an index (TREC run)"
     static let usage = """
     usage: indexer search --index INDEX_DIR --queries FILE --top-n N --out RUN [--qrels FILE]
-                          [--tag NAME] [--shard-id I] [--model DIR] [--batch-size B]
+                          [--tag NAME] [--shard-id I|env] [--model DIR] [--batch-size B]
                           [--threads T] [--retriever dense|bm25|hybrid] [--k1 K1] [--b B]
                           [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--quiet]
 
@@ -25,8 +26,10 @@ struct SearchCommand: Command {
       --out RUN           the run file written
       --qrels FILE        search only the queries judged in this qrels file (a BEIR split)
       --tag NAME          run tag (default indexer-dense)
-      --shard-id I        search only shard I and write a partial run for indexer merge;
-                          also taken from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID
+      --shard-id I|env    search only shard I and write a partial run for indexer merge,
+                          with its sidecar RUN.partial.json (index, shard, query digest);
+                          env: I is JOB_COMPLETION_INDEX, else SLURM_ARRAY_TASK_ID (without
+                          --shard-id those variables are ignored)
       --model DIR         bi-encoder folder (default models/all-MiniLM-L6-v2); it must be
                           the model the index was built with
       --batch-size B      queries a model call (default 64; does not change the output)
@@ -63,7 +66,7 @@ struct SearchCommand: Command {
             guard !t.isEmpty, !t.contains(where: { $0.isWhitespace }) else { throw IndexerError(.usage, "--tag must be one word, not '\(t)'") }
             o.tag = t
         }
-        o.shardID = try SearchCommand.workerShard(explicit: try a.int("--shard-id", in: 0...9998), environment: ProcessInfo.processInfo.environment)
+        o.shardID = try BuildOptions.workerShard(a.string("--shard-id"), shardCount: nil, environment: ProcessInfo.processInfo.environment)
         if let m = a.string("--model") { o.modelDirectory = m }
         o.batchSize = try a.int("--batch-size", default: 64, in: 1...65536)!
         o.threads = try a.int("--threads", in: 1...1024)
@@ -93,18 +96,6 @@ struct SearchCommand: Command {
             }
         }
         options = o
-    }
-
-    /// `--shard-id`, else `JOB_COMPLETION_INDEX`, else `SLURM_ARRAY_TASK_ID` (range checked
-    /// against the manifest by the search).
-    static func workerShard(explicit: Int?, environment: [String: String]) throws -> Int? {
-        if let explicit { return explicit }
-        for name in ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"] {
-            guard let s = environment[name], !s.isEmpty else { continue }
-            guard let v = Int(s), v >= 0 else { throw IndexerError(.usage, "\(name)='\(s)' is not a shard number") }
-            return v
-        }
-        return nil
     }
 
     func run() throws -> Int32 {
