@@ -13,6 +13,9 @@ struct SearchCommand: Command {
                           [--tag NAME] [--shard-id I|env] [--model DIR] [--batch-size B]
                           [--threads T] [--retriever dense|bm25|hybrid] [--k1 K1] [--b B]
                           [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--quiet]
+                          [--query-vectors FILE]
+           indexer search --index INDEX_DIR --queries FILE [--qrels FILE] [--model DIR]
+                          --write-query-vectors FILE
 
     Embeds every query once with the index's bi-encoder, scores it against every document
     of every shard by exact inner product, and writes the top N a query as a TREC run
@@ -41,6 +44,12 @@ struct SearchCommand: Command {
       --fusion F          hybrid fusion: rrf (default) or minmax (docs/SEARCH.md)
       --rrf-k K           the RRF constant (default 60)
       --fusion-depth D    hybrid: results taken from each list before fusion (default 1000)
+      --write-query-vectors FILE
+                          embed the queries once into FILE (model and query digest in its
+                          header) and search nothing: no --top-n, --out or --shard-id
+      --query-vectors FILE
+                          take the query vectors from FILE instead of embedding them; a file
+                          from another model, dimension or query file is refused
       --quiet             no progress or summary on stderr (warnings stay)
 
     BM25 statistics (N, average length, df) are those of the whole index, also with
@@ -52,15 +61,25 @@ struct SearchCommand: Command {
     """
 
     let options: SearchOptions
+    /// `--write-query-vectors FILE`: embed the queries into FILE and search nothing.
+    let writeVectors: String?
 
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--index", "--queries", "--top-n", "--out", "--qrels", "--tag", "--shard-id",
                                                    "--model", "--batch-size", "--threads", "--retriever", "--k1", "--b",
-                                                   "--fusion", "--rrf-k", "--fusion-depth"], flags: ["--quiet"])
+                                                   "--fusion", "--rrf-k", "--fusion-depth",
+                                                   "--write-query-vectors", "--query-vectors"], flags: ["--quiet"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
-        let n = try a.int("--top-n", in: 1...1_000_000) ?? { throw IndexerError(.usage, "missing --top-n") }()
+        writeVectors = a.string("--write-query-vectors")
+        if writeVectors != nil {
+            for name in ["--top-n", "--out", "--shard-id", "--query-vectors", "--retriever"] where a.string(name) != nil {
+                throw IndexerError(.usage, "--write-query-vectors only embeds the queries; \(name) belongs to the searches that read them")
+            }
+        }
+        let n = writeVectors != nil ? 1 : try a.int("--top-n", in: 1...1_000_000) ?? { throw IndexerError(.usage, "missing --top-n") }()
         var o = SearchOptions(indexDirectory: try a.required("--index"), queriesPath: try a.required("--queries"),
-                              topN: n, outPath: try a.required("--out"))
+                              topN: n, outPath: writeVectors != nil ? "" : try a.required("--out"))
+        o.queryVectorsPath = a.string("--query-vectors")
         o.qrelsPath = a.string("--qrels")
         if let t = a.string("--tag") {
             guard !t.isEmpty, !t.contains(where: { $0.isWhitespace }) else { throw IndexerError(.usage, "--tag must be one word, not '\(t)'") }
@@ -90,6 +109,9 @@ struct SearchCommand: Command {
                 throw IndexerError(.usage, "\(name) applies to --retriever hybrid only")
             }
         }
+        if o.retriever == .bm25, o.queryVectorsPath != nil {
+            throw IndexerError(.usage, "--query-vectors applies to --retriever dense or hybrid only")
+        }
         if o.retriever == .dense {
             for name in ["--k1", "--b"] where a.string(name) != nil {
                 throw IndexerError(.usage, "\(name) applies to --retriever bm25 or hybrid only")
@@ -99,6 +121,13 @@ struct SearchCommand: Command {
     }
 
     func run() throws -> Int32 {
+        if let path = writeVectors {
+            try OutputPath.refuseOverwriting(output: ("query vectors", path),
+                                             inputs: [("queries", options.queriesPath)] + (options.qrelsPath.map { [("qrels", $0)] } ?? []))
+            let n = try SearchJob.writeQueryVectors(options, to: path)
+            if !options.quiet { Console.info("wrote \(n) query vectors to \(path)") }
+            return 0
+        }
         try OutputPath.refuseOverwriting(output: ("run", options.outPath),
                                          inputs: [("queries", options.queriesPath)] + (options.qrelsPath.map { [("qrels", $0)] } ?? []))
         _ = try SearchJob.run(options)
