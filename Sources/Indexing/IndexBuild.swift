@@ -12,8 +12,10 @@ public enum IndexBuild {
     /// subprocess tests; its vectors carry no meaning) or `replay:INDEX_DIR` (``ReplayEmbedder``,
     /// the vectors of an f32 index, for storage benchmarks).
     public static func run(_ options: BuildOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BuildSummary {
-        let embedder = try makeEmbedder(options, environment: environment)
-        return try IndexBuilder(options: options, embedder: embedder, environment: environment).run()
+        var o = options
+        o.threads = CPUBudget.resolve(options.threads, for: "build", quiet: options.quiet)
+        let embedder = try makeEmbedder(o, environment: environment)
+        return try IndexBuilder(options: o, embedder: embedder, environment: environment).run()
     }
 
     /// The embedder `run` uses: ``ReplayEmbedder`` for `INDEXER_TEST_EMBEDDER=replay:INDEX_DIR`,

@@ -56,7 +56,7 @@ public enum RerankJob {
         try validate(o)
         let texts = try documentTexts(candidates, source: source, depth: o.depth)
         let packer = try PairPacker(batchSize: o.batchSize,
-                                    threads: o.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount))
+                                    threads: o.threads ?? CPUBudget.threads)
         let totalPairs = candidates.queries.reduce(0) { $0 + min(o.depth, $1.entries.count) }
         let progress = Progress("rerank", total: totalPairs, unit: "pairs", quiet: !o.progress)
         let writer = try TrecRunWriter(path: o.outPath)

@@ -24,6 +24,8 @@ public struct SearchOptions: Sendable {
     public var batchSize: Int = 64
     /// Threads for the model and the search (nil: all cores; does not change the output).
     public var threads: Int?
+    /// Query vectors written by `--write-query-vectors` (not embedded again), or nil.
+    public var queryVectorsPath: String?
     /// The bi-encoder folder; its fingerprint must equal the index's.
     public var modelDirectory: String = "models/all-MiniLM-L6-v2"
     /// No progress output.
@@ -109,7 +111,7 @@ public enum SearchJob {
             }
         }
 
-        let threads = options.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let threads = CPUBudget.resolve(options.threads, for: "search", quiet: options.quiet)
         // Hybrid cuts each list at the fusion depth; the others at N.
         let depth = options.retriever == .hybrid ? options.fusionDepth : options.topN
         var lexical: [[ScoredDocument]] = []
@@ -125,28 +127,8 @@ public enum SearchJob {
         var t0 = Date(), t1 = t0, t2 = t0
         var c1 = 0.0, c2 = 0.0
         if options.retriever.usesDense {
-        let embedder = try makeQueryEmbedder(options, environment: environment)
-        guard embedder.fingerprint == manifest.modelFingerprint else {
-            throw IndexerError(.mismatch, "the index was built with model '\(manifest.modelFingerprint)', the queries would be embedded with '\(embedder.fingerprint)'; search with the index's model (--model)", path: options.indexDirectory)
-        }
-        guard embedder.dimension == manifest.dimension else {
-            throw IndexerError(.mismatch, "the model gives \(embedder.dimension) components, the index holds \(manifest.dimension)", path: options.indexDirectory)
-        }
-
         t0 = Date()
-        var vectors: [Float] = []
-        vectors.reserveCapacity(searched.count * manifest.dimension)
-        let embedProgress = Formats.Progress("embed queries", total: searched.count, unit: "queries", quiet: options.quiet)
-        for start in stride(from: 0, to: searched.count, by: options.batchSize) {
-            let batch = searched[start..<min(searched.count, start + options.batchSize)].map(\.text)
-            let v = try embedder.embedDocuments(batch)
-            guard v.count == batch.count * manifest.dimension else {
-                throw IndexerError(.internal, "the embedder returned \(v.count) floats for \(batch.count) queries")
-            }
-            vectors.append(contentsOf: v)
-            embedProgress.advance(by: batch.count)
-        }
-        embedProgress.finish()
+        let vectors = try queryVectors(options, manifest: manifest, searched: searched, environment: environment)
         t1 = Date()
         c1 = processCPUSeconds()
 
@@ -191,6 +173,7 @@ public enum SearchJob {
             writer.abandon()
             throw error
         }
+        try writePartialSidecar(options, manifest: manifest)
         let summary = SearchSummary(queries: queries.count, searched: searched.count, emptyQueries: empty, noResult: noResult,
                                     shards: readers.count, documents: documents, lines: lines,
                                     embedSeconds: t1.timeIntervalSince(t0),

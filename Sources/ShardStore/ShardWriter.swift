@@ -36,7 +36,7 @@ public final class ShardWriter {
         self.settings = settings
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Folders.create(dir, for: path)
         let stem = dir + "/." + url.lastPathComponent
         let pid = getpid()
         vectors = try Spool(path: "\(stem).vectors.tmp-\(pid)")

@@ -48,7 +48,7 @@ final class ClusterSimulationTests: XCTestCase {
         let index = dir + "/cluster-index"
         let builders = try (0..<shards).map { i in
             try IndexerProcess(["build", "--corpus", dir + "/corpus.jsonl", "--out", index, "--shards", "\(shards)",
-                                "--vectors", "int8", "--quiet"],
+                                "--vectors", "int8", "--quiet", "--shard-id", "env"],
                                env: embedder.merging(["JOB_COMPLETION_INDEX": "\(i)"]) { $1 })
         }
         for (i, b) in builders.enumerated() {
@@ -64,7 +64,7 @@ final class ClusterSimulationTests: XCTestCase {
         // Search: one worker per shard (SLURM_ARRAY_TASK_ID), each a partial run.
         let searchers = try (0..<shards).map { i in
             try IndexerProcess(["search", "--index", index, "--queries", dir + "/queries.jsonl", "--qrels", dir + "/qrels.tsv",
-                                "--top-n", "25", "--out", dir + "/partial-\(i).run", "--quiet"],
+                                "--top-n", "25", "--out", dir + "/partial-\(i).run", "--quiet", "--shard-id", "env"],
                                env: embedder.merging(["SLURM_ARRAY_TASK_ID": "\(i)"]) { $1 })
         }
         for (i, s) in searchers.enumerated() {

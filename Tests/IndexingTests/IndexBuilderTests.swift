@@ -222,15 +222,21 @@ final class IndexBuilderTests: XCTestCase {
         }
     }
 
-    func testWorkerShardFromEnvironment() throws {
-        XCTAssertNil(try BuildOptions.workerShard(explicit: nil, shardCount: 4, environment: [:]))
-        XCTAssertEqual(try BuildOptions.workerShard(explicit: 2, shardCount: 4, environment: ["JOB_COMPLETION_INDEX": "1"]), 2)
-        XCTAssertEqual(try BuildOptions.workerShard(explicit: nil, shardCount: 4, environment: ["JOB_COMPLETION_INDEX": "1"]), 1)
-        XCTAssertEqual(try BuildOptions.workerShard(explicit: nil, shardCount: 4, environment: ["SLURM_ARRAY_TASK_ID": "3"]), 3)
-        XCTAssertThrowsError(try BuildOptions.workerShard(explicit: nil, shardCount: 4, environment: ["SLURM_ARRAY_TASK_ID": "4"])) { e in
+    func testWorkerShardFromEnvironmentOnlyOnRequest() throws {
+        let env = ["JOB_COMPLETION_INDEX": "1", "SLURM_ARRAY_TASK_ID": "3"]
+        XCTAssertNil(try BuildOptions.workerShard(nil, shardCount: 4, environment: env), "scheduler variables are ignored without --shard-id")
+        XCTAssertEqual(try BuildOptions.workerShard("2", shardCount: 4, environment: env), 2)
+        XCTAssertEqual(try BuildOptions.workerShard("env", shardCount: 4, environment: env), 1)
+        XCTAssertEqual(try BuildOptions.workerShard("env", shardCount: 4, environment: ["SLURM_ARRAY_TASK_ID": "3"]), 3)
+        XCTAssertEqual(try BuildOptions.workerShard("env", shardCount: nil, environment: ["SLURM_ARRAY_TASK_ID": "7"]), 7)
+        XCTAssertThrowsError(try BuildOptions.workerShard("env", shardCount: 4, environment: ["SLURM_ARRAY_TASK_ID": "4"])) { e in
             XCTAssertTrue("\(e)".contains("SLURM_ARRAY_TASK_ID=4 is not a shard of 4"), "\(e)")
         }
-        XCTAssertThrowsError(try BuildOptions.workerShard(explicit: nil, shardCount: 4, environment: ["JOB_COMPLETION_INDEX": "x"]))
+        XCTAssertThrowsError(try BuildOptions.workerShard("env", shardCount: 4, environment: ["JOB_COMPLETION_INDEX": "x"]))
+        XCTAssertThrowsError(try BuildOptions.workerShard("env", shardCount: 4, environment: [:])) { e in
+            XCTAssertTrue("\(e)".contains("neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID"), "\(e)")
+        }
+        XCTAssertThrowsError(try BuildOptions.workerShard("-1", shardCount: 4, environment: [:]))
     }
 
     func testReplayOfAnF32IndexGivesTheSameShardsAsTheEmbedder() throws {

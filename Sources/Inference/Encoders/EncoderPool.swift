@@ -19,7 +19,7 @@ final class EncoderPool: @unchecked Sendable {
     init(encoder: BertEncoder, threads: Int?, maxTokens: Int) throws {
         if let threads, threads < 1 { throw IndexerError(.usage, "thread count must be at least 1, not \(threads)") }
         self.encoder = encoder
-        self.threads = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        self.threads = threads ?? CPUBudget.threads
         self.maxTokens = maxTokens
         openblas_set_num_threads(1)
     }

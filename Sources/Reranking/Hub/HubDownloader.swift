@@ -103,7 +103,7 @@ public struct HubDownloader {
         let commit = (config.commit.flatMap { c in c.allSatisfy { $0.isHexDigit } && !c.isEmpty ? c : nil }) ?? ref.revision
         let dir = repo + "/snapshots/" + commit
         if !complete(dir) {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try Folders.create(dir)
             for file in HubDownloader.optionalFiles {
                 let f = try fetch(ref, file: file, required: false, into: dir)
                 _ = f

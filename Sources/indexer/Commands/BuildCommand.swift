@@ -8,7 +8,7 @@ struct BuildCommand: Command {
     static let name = "build"
     static let summary = "embed a corpus into a sharded, compressed index (resumable)"
     static let usage = """
-    usage: indexer build --corpus PATH --out INDEX_DIR --shards N [--shard-id I] [--model DIR]
+    usage: indexer build --corpus PATH --out INDEX_DIR --shards N [--shard-id I|env] [--model DIR]
                          [--vectors f32|f16|int8] [--codec zstd|lz4|none] [--level L]
                          [--batch-size B] [--threads T] [--lexical] [--quiet]
 
@@ -20,9 +20,10 @@ struct BuildCommand: Command {
       --corpus PATH       the corpus file
       --out INDEX_DIR     the index folder (created if missing)
       --shards N          shards in the index (1...9999)
-      --shard-id I        build only shard I (0...N-1); also taken from JOB_COMPLETION_INDEX
-                          (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID. Without it, every
-                          unfinished shard is built here in one pass over the corpus.
+      --shard-id I|env    build only shard I (0...N-1); env: the shard is JOB_COMPLETION_INDEX
+                          (Kubernetes Indexed Job), else SLURM_ARRAY_TASK_ID (Slurm array).
+                          Without it (those variables are then ignored), every unfinished
+                          shard is built here in one pass over the corpus.
       --model DIR         bi-encoder folder (default models/all-MiniLM-L6-v2)
       --vectors ENC       f32 (default, exact), f16, int8 (per-vector scale)
       --codec C           zstd (default), lz4 (fastest reads), none
@@ -48,8 +49,7 @@ struct BuildCommand: Command {
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         let n = try a.int("--shards", in: 1...9999) ?? { throw IndexerError(.usage, "missing --shards") }()
         var o = BuildOptions(corpusPath: try a.required("--corpus"), outDirectory: try a.required("--out"), shardCount: n)
-        o.shardID = try BuildOptions.workerShard(explicit: try a.int("--shard-id", in: 0...9998), shardCount: n,
-                                                 environment: ProcessInfo.processInfo.environment)
+        o.shardID = try BuildOptions.workerShard(a.string("--shard-id"), shardCount: n, environment: ProcessInfo.processInfo.environment)
         if let m = a.string("--model") { o.modelDirectory = m }
         o.encoding = VectorEncoding(name: try a.choice("--vectors", ["f32", "f16", "int8"], default: "f32"))!
         o.codec = BlockCodec(name: try a.choice("--codec", ["zstd", "lz4", "none"], default: "zstd"))!

@@ -1,4 +1,5 @@
 import Formats
+import Indexing
 import Foundation
 import Lexical
 import Retrieval
@@ -9,9 +10,12 @@ struct SearchCommand: Command {
     static let summary = "exact top-N dense, BM25 or hybrid search of a query file over an index (TREC run)"
     static let usage = """
     usage: indexer search --index INDEX_DIR --queries FILE --top-n N --out RUN [--qrels FILE]
-                          [--tag NAME] [--shard-id I] [--model DIR] [--batch-size B]
+                          [--tag NAME] [--shard-id I|env] [--model DIR] [--batch-size B]
                           [--threads T] [--retriever dense|bm25|hybrid] [--k1 K1] [--b B]
                           [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--quiet]
+                          [--query-vectors FILE]
+           indexer search --index INDEX_DIR --queries FILE [--qrels FILE] [--model DIR]
+                          --write-query-vectors FILE
 
     Embeds every query once with the index's bi-encoder, scores it against every document
     of every shard by exact inner product, and writes the top N a query as a TREC run
@@ -25,8 +29,10 @@ struct SearchCommand: Command {
       --out RUN           the run file written
       --qrels FILE        search only the queries judged in this qrels file (a BEIR split)
       --tag NAME          run tag (default indexer-dense)
-      --shard-id I        search only shard I and write a partial run for indexer merge;
-                          also taken from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID
+      --shard-id I|env    search only shard I and write a partial run for indexer merge,
+                          with its sidecar RUN.partial.json (index, shard, query digest);
+                          env: I is JOB_COMPLETION_INDEX, else SLURM_ARRAY_TASK_ID (without
+                          --shard-id those variables are ignored)
       --model DIR         bi-encoder folder (default models/all-MiniLM-L6-v2); it must be
                           the model the index was built with
       --batch-size B      queries a model call (default 64; does not change the output)
@@ -38,6 +44,12 @@ struct SearchCommand: Command {
       --fusion F          hybrid fusion: rrf (default) or minmax (docs/SEARCH.md)
       --rrf-k K           the RRF constant (default 60)
       --fusion-depth D    hybrid: results taken from each list before fusion (default 1000)
+      --write-query-vectors FILE
+                          embed the queries once into FILE (model and query digest in its
+                          header) and search nothing: no --top-n, --out or --shard-id
+      --query-vectors FILE
+                          take the query vectors from FILE instead of embedding them; a file
+                          from another model, dimension or query file is refused
       --quiet             no progress or summary on stderr (warnings stay)
 
     BM25 statistics (N, average length, df) are those of the whole index, also with
@@ -49,21 +61,31 @@ struct SearchCommand: Command {
     """
 
     let options: SearchOptions
+    /// `--write-query-vectors FILE`: embed the queries into FILE and search nothing.
+    let writeVectors: String?
 
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--index", "--queries", "--top-n", "--out", "--qrels", "--tag", "--shard-id",
                                                    "--model", "--batch-size", "--threads", "--retriever", "--k1", "--b",
-                                                   "--fusion", "--rrf-k", "--fusion-depth"], flags: ["--quiet"])
+                                                   "--fusion", "--rrf-k", "--fusion-depth",
+                                                   "--write-query-vectors", "--query-vectors"], flags: ["--quiet"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
-        let n = try a.int("--top-n", in: 1...1_000_000) ?? { throw IndexerError(.usage, "missing --top-n") }()
+        writeVectors = a.string("--write-query-vectors")
+        if writeVectors != nil {
+            for name in ["--top-n", "--out", "--shard-id", "--query-vectors", "--retriever"] where a.string(name) != nil {
+                throw IndexerError(.usage, "--write-query-vectors only embeds the queries; \(name) belongs to the searches that read them")
+            }
+        }
+        let n = writeVectors != nil ? 1 : try a.int("--top-n", in: 1...1_000_000) ?? { throw IndexerError(.usage, "missing --top-n") }()
         var o = SearchOptions(indexDirectory: try a.required("--index"), queriesPath: try a.required("--queries"),
-                              topN: n, outPath: try a.required("--out"))
+                              topN: n, outPath: writeVectors != nil ? "" : try a.required("--out"))
+        o.queryVectorsPath = a.string("--query-vectors")
         o.qrelsPath = a.string("--qrels")
         if let t = a.string("--tag") {
             guard !t.isEmpty, !t.contains(where: { $0.isWhitespace }) else { throw IndexerError(.usage, "--tag must be one word, not '\(t)'") }
             o.tag = t
         }
-        o.shardID = try SearchCommand.workerShard(explicit: try a.int("--shard-id", in: 0...9998), environment: ProcessInfo.processInfo.environment)
+        o.shardID = try BuildOptions.workerShard(a.string("--shard-id"), shardCount: nil, environment: ProcessInfo.processInfo.environment)
         if let m = a.string("--model") { o.modelDirectory = m }
         o.batchSize = try a.int("--batch-size", default: 64, in: 1...65536)!
         o.threads = try a.int("--threads", in: 1...1024)
@@ -87,6 +109,9 @@ struct SearchCommand: Command {
                 throw IndexerError(.usage, "\(name) applies to --retriever hybrid only")
             }
         }
+        if o.retriever == .bm25, o.queryVectorsPath != nil {
+            throw IndexerError(.usage, "--query-vectors applies to --retriever dense or hybrid only")
+        }
         if o.retriever == .dense {
             for name in ["--k1", "--b"] where a.string(name) != nil {
                 throw IndexerError(.usage, "\(name) applies to --retriever bm25 or hybrid only")
@@ -95,19 +120,14 @@ struct SearchCommand: Command {
         options = o
     }
 
-    /// `--shard-id`, else `JOB_COMPLETION_INDEX`, else `SLURM_ARRAY_TASK_ID` (range checked
-    /// against the manifest by the search).
-    static func workerShard(explicit: Int?, environment: [String: String]) throws -> Int? {
-        if let explicit { return explicit }
-        for name in ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"] {
-            guard let s = environment[name], !s.isEmpty else { continue }
-            guard let v = Int(s), v >= 0 else { throw IndexerError(.usage, "\(name)='\(s)' is not a shard number") }
-            return v
-        }
-        return nil
-    }
-
     func run() throws -> Int32 {
+        if let path = writeVectors {
+            try OutputPath.refuseOverwriting(output: ("query vectors", path),
+                                             inputs: [("queries", options.queriesPath)] + (options.qrelsPath.map { [("qrels", $0)] } ?? []))
+            let n = try SearchJob.writeQueryVectors(options, to: path)
+            if !options.quiet { Console.info("wrote \(n) query vectors to \(path)") }
+            return 0
+        }
         try OutputPath.refuseOverwriting(output: ("run", options.outPath),
                                          inputs: [("queries", options.queriesPath)] + (options.qrelsPath.map { [("qrels", $0)] } ?? []))
         _ = try SearchJob.run(options)
