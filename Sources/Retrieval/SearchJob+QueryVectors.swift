@@ -1,6 +1,5 @@
 import Formats
 import Foundation
-import Indexing
 import ShardStore
 
 extension SearchJob {
