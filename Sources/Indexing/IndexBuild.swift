@@ -24,6 +24,6 @@ public enum IndexBuild {
             }
             return HashEmbedder(dimension: d)
         }
-        return try modelEmbedder(options)
+        return try modelEmbedder(options, environment: environment)
     }
 }

@@ -24,8 +24,11 @@ public struct SearchOptions: Sendable {
     public var batchSize: Int = 64
     /// Threads for the model and the search (nil: all cores; does not change the output).
     public var threads: Int?
-    /// The bi-encoder folder; its fingerprint must equal the index's.
+    /// The bi-encoder (a folder or `hf:ORG/NAME[@REV]`); its fingerprint must equal the index's.
     public var modelDirectory: String = "models/all-MiniLM-L6-v2"
+    /// Prompt overrides, as the build's (they are part of the fingerprint).
+    public var queryPrompt: String?
+    public var documentPrompt: String?
     /// No progress output.
     public var quiet = false
     /// The first stage: dense (default), bm25 (needs `indexer build --lexical`) or hybrid.
@@ -139,7 +142,7 @@ public enum SearchJob {
         let embedProgress = Formats.Progress("embed queries", total: searched.count, unit: "queries", quiet: options.quiet)
         for start in stride(from: 0, to: searched.count, by: options.batchSize) {
             let batch = searched[start..<min(searched.count, start + options.batchSize)].map(\.text)
-            let v = try embedder.embedDocuments(batch)
+            let v = try embedder.embedQueries(batch)
             guard v.count == batch.count * manifest.dimension else {
                 throw IndexerError(.internal, "the embedder returned \(v.count) floats for \(batch.count) queries")
             }
@@ -247,6 +250,8 @@ public enum SearchJob {
         }
         var b = BuildOptions(corpusPath: options.queriesPath, outDirectory: options.indexDirectory, shardCount: 1)
         b.modelDirectory = options.modelDirectory
+        b.queryPrompt = options.queryPrompt
+        b.documentPrompt = options.documentPrompt
         b.threads = options.threads
         b.batchSize = options.batchSize
         return try IndexBuild.makeEmbedder(b, environment: environment)
