@@ -130,6 +130,16 @@ final class SentenceTransformerFolderTests: XCTestCase {
         }
     }
 
+    func testAFolderWithOnlyPytorchWeightsIsRefusedNamingTheConversionCommand() throws {
+        let dir = try assemble("classic")
+        try FileManager.default.removeItem(atPath: dir + "/model.safetensors")
+        try Data("pickle".utf8).write(to: URL(fileURLWithPath: dir + "/pytorch_model.bin"))
+        XCTAssertThrowsError(try BiEncoder(modelDirectory: dir, threads: 1)) { error in
+            XCTAssertEqual((error as? IndexerError)?.kind, .model)
+            XCTAssertTrue("\(error)".contains("pytorch_model.bin") && "\(error)".contains("scripts/convert-to-safetensors \(dir)"), "\(error)")
+        }
+    }
+
     func testPoolingConfigLayouts() throws {
         XCTAssertEqual(try PoolingConfig(json: ["pooling_mode": "lasttoken", "embedding_dimension": 8], path: "p"),
                        PoolingConfig(modes: [.lastToken], declaredWidth: 8))

@@ -107,6 +107,6 @@ enum SafeTensorsWeights {
             throw IndexerError(.model, "only pytorch_model.bin here: PyTorch pickles are not read; convert the folder with `\(convertCommand) \(folder)`",
                                path: folder)
         }
-        throw IndexerError(.model, "no model.safetensors", path: folder)
+        throw IndexerError(.model, "model folder has no model.safetensors (only safetensors weights are read)", path: folder)
     }
 }
