@@ -103,6 +103,10 @@ enum SafeTensorsWeights {
     static func requireSafeTensors(folder: String) throws -> String {
         let path = folder + "/model.safetensors"
         if FileManager.default.fileExists(atPath: path) { return path }
+        if FileManager.default.fileExists(atPath: folder + "/model.safetensors.index.json") {
+            throw IndexerError(.model, "sharded safetensors weights (model.safetensors.index.json) are not read yet; only a single model.safetensors",
+                               path: folder)
+        }
         if FileManager.default.fileExists(atPath: folder + "/pytorch_model.bin") {
             throw IndexerError(.model, "only pytorch_model.bin here: PyTorch pickles are not read; convert the folder with `\(convertCommand) \(folder)`",
                                path: folder)
