@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Formats"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "TestSupport", "Formats"]),
-        .testTarget(name: "IndexerCLITests", dependencies: ["indexer", "Formats"]),
+        .testTarget(name: "IndexerCLITests", dependencies: ["indexer", "Formats", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -130,7 +130,7 @@ public enum SearchJob {
         if options.retriever.usesDense {
         let embedder = try makeQueryEmbedder(options, environment: environment)
         guard embedder.fingerprint == manifest.modelFingerprint else {
-            throw IndexerError(.mismatch, "the index was built with model '\(manifest.modelFingerprint)', the queries would be embedded with '\(embedder.fingerprint)'; search with the index's model (--model)", path: options.indexDirectory)
+            throw IndexerError(.mismatch, "the index was built with model '\(manifest.modelFingerprint)', the queries would be embedded with '\(embedder.fingerprint)'; search with the index's model (--model) and prompts (--query-prompt, --document-prompt)", path: options.indexDirectory)
         }
         guard embedder.dimension == manifest.dimension else {
             throw IndexerError(.mismatch, "the model gives \(embedder.dimension) components, the index holds \(manifest.dimension)", path: options.indexDirectory)

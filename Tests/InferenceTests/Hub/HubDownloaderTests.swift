@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Formats
 @testable import Inference
+import TestSupport
 
 /// `hf:ORG/NAME[@REV]` against loopback servers (a Hub and a CDN on another port) serving the
 /// tiny random checkpoint, into huggingface_hub's cache layout.
