@@ -31,7 +31,8 @@ final class HubDownloadSignalTests: XCTestCase {
         let blobs = dir + "/hub/models--org--tiny/blobs"
         var started = false
         for _ in 0..<200 where !started {
-            started = ((try? FileManager.default.contentsOfDirectory(atPath: blobs)) ?? []).contains { $0.hasSuffix(".incomplete") }
+            // huggingface_hub's name for a download in progress: blobs/<etag>.incomplete.
+            started = ((try? FileManager.default.contentsOfDirectory(atPath: blobs)) ?? []).contains("w.incomplete")
             if !started { usleep(50_000) }
         }
         XCTAssertTrue(started, "the download began")

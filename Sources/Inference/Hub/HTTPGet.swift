@@ -21,11 +21,22 @@ struct HTTPGet {
         var linkedSize: Int64?
         /// `X-Repo-Commit` likewise.
         var commit: String?
+
+        init(_ response: HTTPURLResponse, redirects: [HTTPURLResponse]) {
+            func header(_ name: String) -> String? {
+                (redirects + [response]).lazy.compactMap { $0.value(forHTTPHeaderField: name) }.first
+            }
+            final = response
+            linkedEtag = header("X-Linked-Etag")
+            linkedSize = header("X-Linked-Size").flatMap { Int64($0) }
+            commit = header("X-Repo-Commit")
+        }
     }
 
     let downloader: HubDownloader
     let address: String
-    let sink: FileSink?
+    /// Opens the file a 200 body goes to, from the headers (nil: the body is kept in memory).
+    var openSink: ((Responses) throws -> FileSink)? = nil
 
     /// Runs the request; the body is returned when there is no sink.
     func run() throws -> (Responses, Data) {
@@ -38,21 +49,18 @@ struct HTTPGet {
         if let token = downloader.token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let config = URLSessionConfiguration.ephemeral
         config.timeoutIntervalForRequest = downloader.timeout
-        let delegate = GetDelegate(hubOrigin: "\(host):\(hub.port ?? -1)", sink: sink)
+        let delegate = GetDelegate(hubOrigin: "\(host):\(hub.port ?? -1)", openSink: openSink)
         let session = URLSession(configuration: config, delegate: delegate, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
         session.dataTask(with: request).resume()
         delegate.done.wait()
+        if let error = delegate.sinkError { throw error }
         if let error = delegate.error {
             throw IndexerError(.io, "cannot fetch \(address); set HF_HUB_OFFLINE=1 to use the cache only, or give --model a local folder",
                                cause: error.localizedDescription)
         }
         guard let response = delegate.response else { throw IndexerError(.io, "no HTTP response for \(address)") }
-        func header(_ name: String) -> String? {
-            (delegate.redirects + [response]).lazy.compactMap { $0.value(forHTTPHeaderField: name) }.first
-        }
-        return (Responses(final: response, linkedEtag: header("X-Linked-Etag"), linkedSize: header("X-Linked-Size").flatMap { Int64($0) },
-                          commit: header("X-Repo-Commit")), delegate.body)
+        return (Responses(response, redirects: delegate.redirects), delegate.body)
     }
 
     /// Turns a non-200 answer into an error naming the repository, the file and the URL.
@@ -110,7 +118,9 @@ final class FileSink: @unchecked Sendable {
 /// host and port), streams the final body.
 private final class GetDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     let hubOrigin: String
-    let sink: FileSink?
+    let openSink: ((HTTPGet.Responses) throws -> FileSink)?
+    var sink: FileSink?
+    var sinkError: Error?
     let done = DispatchSemaphore(value: 0)
     // Written on the session's delegate queue, read after `done` is signalled.
     var redirects: [HTTPURLResponse] = []
@@ -118,9 +128,9 @@ private final class GetDelegate: NSObject, URLSessionDataDelegate, @unchecked Se
     var error: Error?
     var body = Data()
 
-    init(hubOrigin: String, sink: FileSink?) {
+    init(hubOrigin: String, openSink: ((HTTPGet.Responses) throws -> FileSink)?) {
         self.hubOrigin = hubOrigin
-        self.sink = sink
+        self.openSink = openSink
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
@@ -136,12 +146,21 @@ private final class GetDelegate: NSObject, URLSessionDataDelegate, @unchecked Se
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
         self.response = response as? HTTPURLResponse
+        if let r = self.response, r.statusCode == 200, let openSink {
+            do {
+                sink = try openSink(HTTPGet.Responses(r, redirects: redirects))
+            } catch {
+                sinkError = error
+                completionHandler(.cancel)
+                return
+            }
+        }
         completionHandler(.allow)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         guard response?.statusCode == 200 else { return }
-        if let sink { sink.write(data) } else { body.append(data) }
+        if let sink { sink.write(data) } else if openSink == nil { body.append(data) }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {

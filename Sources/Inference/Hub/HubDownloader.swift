@@ -145,7 +145,7 @@ struct HubListing {
 
     static func fetch(_ d: HubDownloader, _ ref: HubReference) throws -> HubListing {
         let address = "\(d.endpoint)/api/models/\(ref.repository)/revision/\(HubDownloader.escape(ref.revision))"
-        let (response, body) = try HTTPGet(downloader: d, address: address, sink: nil).run()
+        let (response, body) = try HTTPGet(downloader: d, address: address).run()
         try HTTPGet.check(response.final, ref: ref, what: "the file list", address: address)
         guard let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
               let commit = json["sha"] as? String, commit.count == 40, commit.allSatisfy(\.isHexDigit),

@@ -26,13 +26,22 @@ struct HubFileFetch {
         let blobs = repositoryFolder + "/blobs"
         try FileManager.default.createDirectory(atPath: blobs, withIntermediateDirectories: true)
         let address = downloader.url(ref, file: file, revision: commit)
-        // The body lands under a per-process name until its etag is known.
-        let staging = blobs + "/download-\(getpid()).incomplete"
-        let sink = try FileSink(path: staging)
-        IncompleteDownload.begin(staging)
-        defer { IncompleteDownload.end(); unlink(staging) }
-        let (response, _) = try HTTPGet(downloader: downloader, address: address, sink: sink).run()
+        // The body goes to blobs/<etag>.incomplete, named from the headers when they arrive.
+        var staging: String?
+        var sink: FileSink?
+        defer { IncompleteDownload.end(); if let staging { unlink(staging) } }
+        var get = HTTPGet(downloader: downloader, address: address)
+        get.openSink = { r in
+            let path = blobs + "/" + (try blobName(r)) + ".incomplete"
+            IncompleteDownload.begin(path)
+            staging = path
+            let s = try FileSink(path: path)
+            sink = s
+            return s
+        }
+        let (response, _) = try get.run()
         try HTTPGet.check(response.final, ref: ref, what: file, address: address)
+        guard let staging, let sink else { throw IndexerError(.internal, "no download file for \(address)") }
         if let e = sink.writeErrno { throw IndexerError.io("cannot store the download of \(file)", path: staging, errno: e) }
         let etag = try blobName(response)
         try verify(staging, etag: etag, expectedSize: response.linkedSize ?? response.final.expectedContentLength)

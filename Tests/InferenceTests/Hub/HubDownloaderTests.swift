@@ -112,7 +112,7 @@ final class HubDownloaderTests: XCTestCase {
         cdn.route("/cdn/\(sha)", .init(status: 200, body: body.prefix(1000)))
         let blobs = home + "/hub/models--org--tiny/blobs"
         try FileManager.default.createDirectory(atPath: blobs, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: blobs + "/download-999999.incomplete", contents: Data("stale".utf8))
+        _ = FileManager.default.createFile(atPath: blobs + "/0123abcd.incomplete", contents: Data("stale".utf8))
         XCTAssertThrowsError(try ModelResolver(environment: environment()).resolve("hf:org/tiny")) { error in
             XCTAssertTrue("\(error)".contains("model.safetensors") && "\(error)".contains("announced"), "\(error)")
         }
