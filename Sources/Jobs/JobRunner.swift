@@ -328,6 +328,11 @@ public final class JobRunner {
         var names = ["model.safetensors", "config.json", "tokenizer.json", "vocab.txt", "sentence_bert_config.json",
                      "1_Pooling/config.json", "modules.json", "config_sentence_transformers.json", "tokenizer_config.json"]
         if let modules = try? SentenceTransformerModules.load(directory: dir) { names += modules.files }
+        names.append("model.safetensors.index.json")
+        if let data = FileManager.default.contents(atPath: dir + "/model.safetensors.index.json"),
+           let map = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["weight_map"] as? [String: String] {
+            names += Set(map.values).sorted()
+        }
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }.map { dir + "/" + $0 }.filter { FileManager.default.fileExists(atPath: $0) }
     }

@@ -154,3 +154,44 @@ final class SentenceTransformerFolderTests: XCTestCase {
         }
     }
 }
+
+/// Sharded safetensors (`model.safetensors.index.json`) give the single file's vectors.
+final class ShardedWeightsTests: XCTestCase {
+    /// cross-f32 with its weights split over two shards, in `dir`; returns the weight map.
+    @discardableResult
+    static func makeSharded(_ dir: String) throws -> [String: String] {
+        let source = TestPaths.golden + "/cross-f32"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for f in ["config.json", "tokenizer.json", "vocab.txt", "tokenizer_config.json"] {
+            try FileManager.default.copyItem(atPath: source + "/" + f, toPath: dir + "/" + f)
+        }
+        let whole = try SafeTensorsFile(path: source + "/model.safetensors")
+        let names = whole.names
+        var map: [String: String] = [:]
+        for (k, half) in [names.prefix(names.count / 2), names.dropFirst(names.count / 2)].enumerated() {
+            let file = "model-0000\(k + 1)-of-00002.safetensors"
+            _ = try SafeTensorsBytes.write(half.map { ($0, whole.tensors[$0]!.dtype, whole.tensors[$0]!.shape, whole.bytes(whole.tensors[$0]!)) },
+                                           to: dir + "/" + file)
+            for n in half { map[n] = file }
+        }
+        let index = try JSONSerialization.data(withJSONObject: ["metadata": [:], "weight_map": map])
+        try index.write(to: URL(fileURLWithPath: dir + "/" + ShardedSafeTensors.indexName))
+        return map
+    }
+
+    func testShardedCheckpointLoadsAsTheSingleFile() throws {
+        let source = TestPaths.golden + "/cross-f32"
+        let dir = try TestPaths.temporaryFolder(self) + "/sharded"
+        var map = try Self.makeSharded(dir)
+        let names = map.keys.sorted()
+        let a = try BiEncoder(modelDirectory: dir, threads: 1), b = try BiEncoder(modelDirectory: source, threads: 1)
+        XCTAssertEqual(try a.embed(["a sharded text", "another"]), try b.embed(["a sharded text", "another"]))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("indexer-merged-") }, [],
+                       "the merged file is unlinked at once")
+        map[names[0]] = "../elsewhere.safetensors"
+        try JSONSerialization.data(withJSONObject: ["weight_map": map]).write(to: URL(fileURLWithPath: dir + "/" + ShardedSafeTensors.indexName))
+        XCTAssertThrowsError(try BiEncoder(modelDirectory: dir, threads: 1)) {
+            XCTAssertTrue("\($0)".contains("weight_map.\(names[0])") && "\($0)".contains(ShardedSafeTensors.indexName), "\($0)")
+        }
+    }
+}

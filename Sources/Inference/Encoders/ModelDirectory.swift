@@ -22,7 +22,7 @@ struct ModelDirectory {
             throw IndexerError(.model, "model folder has no config.json", path: path)
         }
         config = try BertConfig(path: configPath)
-        weights = try SafeTensorsFile(path: try SafeTensorsWeights.requireSafeTensors(folder: path))
+        weights = try SafeTensorsWeights.open(folder: path)
     }
 
     /// The prefix the BERT tensors carry: `""` (BertModel) or `"bert."` (…ForSequenceClassification).

@@ -98,15 +98,21 @@ enum SafeTensorsWeights {
     /// The command that converts a folder's `pytorch_model.bin` to `model.safetensors`.
     static let convertCommand = "scripts/convert-to-safetensors"
 
+    /// The weights of `folder`: `model.safetensors`, else the shards of
+    /// `model.safetensors.index.json` (merged), else an error.
+    static func open(folder: String) throws -> SafeTensorsFile {
+        if !FileManager.default.fileExists(atPath: folder + "/model.safetensors"),
+           FileManager.default.fileExists(atPath: folder + "/" + ShardedSafeTensors.indexName) {
+            return try ShardedSafeTensors.open(folder: folder)
+        }
+        return try SafeTensorsFile(path: try requireSafeTensors(folder: folder))
+    }
+
     /// `folder/model.safetensors`, or an error naming the conversion command when only
     /// `pytorch_model.bin` is there.
     static func requireSafeTensors(folder: String) throws -> String {
         let path = folder + "/model.safetensors"
         if FileManager.default.fileExists(atPath: path) { return path }
-        if FileManager.default.fileExists(atPath: folder + "/model.safetensors.index.json") {
-            throw IndexerError(.model, "sharded safetensors weights (model.safetensors.index.json) are not read yet; only a single model.safetensors",
-                               path: folder)
-        }
         if FileManager.default.fileExists(atPath: folder + "/pytorch_model.bin") {
             throw IndexerError(.model, "only pytorch_model.bin here: PyTorch pickles are not read; convert the folder with `\(convertCommand) \(folder)`",
                                path: folder)

@@ -122,6 +122,18 @@ final class HubDownloaderTests: XCTestCase {
         XCTAssertNil(HubDownloader(environment: environment()).cachedSnapshot(HubReference(repository: "org/tiny")))
     }
 
+    func testAShardedRepositoryDownloadsAndLoads() throws {
+        let folder = try TestPaths.temporaryFolder(self) + "/sharded"
+        let map = try ShardedWeightsTests.makeSharded(folder)
+        let commit = String(repeating: "5a", count: 20)
+        let files = ["config.json", "tokenizer.json", "vocab.txt", ShardedSafeTensors.indexName] + Set(map.values).sorted()
+        try serve(revision: "main", commit: commit, files: files, from: folder, repo: "org/big")
+        let dir = try ModelResolver(environment: environment()).resolve("hf:org/big")
+        XCTAssertEqual(dir, home + "/hub/models--org--big/snapshots/\(commit)")
+        let a = try BiEncoder(modelDirectory: dir, threads: 1), b = try BiEncoder(modelDirectory: Self.model, threads: 1)
+        XCTAssertEqual(try a.embed(["sharded weights"]), try b.embed(["sharded weights"]))
+    }
+
     func testMissingRepositoryIsA404ErrorNamingTheURL() throws {
         XCTAssertThrowsError(try ModelResolver(environment: environment()).resolve("hf:org/absent@main")) { error in
             XCTAssertEqual((error as? IndexerError)?.kind, .model)
