@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Formats"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "TestSupport", "Formats"]),
-        .testTarget(name: "IndexerCLITests", dependencies: ["indexer", "Formats", "Evaluation", "Reranking"]),
+        .testTarget(name: "IndexerCLITests", dependencies: ["indexer", "Formats", "Evaluation", "Reranking", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

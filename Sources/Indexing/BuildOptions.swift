@@ -11,8 +11,12 @@ public struct BuildOptions: Sendable {
     public var shardCount: Int
     /// The one shard this worker builds, or nil to build every unfinished shard.
     public var shardID: Int?
-    /// The bi-encoder model folder.
+    /// The bi-encoder: a model folder or `hf:ORG/NAME[@REV]`.
     public var modelDirectory: String = "models/all-MiniLM-L6-v2"
+    /// Replaces the model's query prompt when set ("" for none); part of the model fingerprint.
+    public var queryPrompt: String?
+    /// Replaces the model's document prompt when set ("" for none); part of the model fingerprint.
+    public var documentPrompt: String?
     /// How vectors are stored.
     public var encoding: VectorEncoding = .f32
     /// How blocks are compressed.

@@ -15,13 +15,13 @@ extension JobRunner {
             throw IndexerError(.badInput, "search.retriever: unknown retriever '\(s.retriever)'", path: spec.path)
         }
         var inputs = [spec.index.directory + "/manifest.json", spec.queries]
-        if retriever != .bm25 { inputs += JobRunner.modelFiles(spec.index.model) }
+        if retriever != .bm25 { inputs += try JobRunner.modelFiles(spec.index.model) }
         if let q = spec.qrels { inputs.append(q) }
         return Plan(step: .search, inputs: inputs,
-                    settings: retriever == .hybrid
+                    settings: JobRunner.promptSettings(spec.index).merging(retriever == .hybrid
                         ? ["retriever": s.retriever, "top_n": "\(s.topN)", "fusion": s.fusion,
                            "rrf_k": "\(s.rrfK)", "fusion_depth": "\(s.fusionDepth)"]
-                        : ["retriever": s.retriever, "top_n": "\(s.topN)"],
+                        : ["retriever": s.retriever, "top_n": "\(s.topN)"]) { $1 },
                     outputs: { [paths] in [paths.candidates] },
                     run: { [spec, paths, options] in
                         var o = SearchOptions(indexDirectory: spec.index.directory, queriesPath: spec.queries,
@@ -31,6 +31,8 @@ extension JobRunner {
                         o.batchSize = s.batchSize
                         o.threads = spec.threads
                         o.modelDirectory = spec.index.model
+                        o.queryPrompt = spec.index.queryPrompt
+                        o.documentPrompt = spec.index.documentPrompt
                         o.quiet = options.quiet
                         o.retriever = retriever
                         o.fusion = s.fusion == "minmax" ? .minMax : .rrf(k: Double(s.rrfK))
@@ -50,7 +52,7 @@ extension JobRunner {
         // a model's declared weight is in its config.json, an input of the step.
         if let w = rr.interpolate { settings["interpolate"] = "\(w)" }
         return Plan(step: .rerank,
-                    inputs: [paths.candidates, spec.queries, spec.index.directory + "/manifest.json"] + JobRunner.modelFiles(model),
+                    inputs: try [paths.candidates, spec.queries, spec.index.directory + "/manifest.json"] + JobRunner.modelFiles(model),
                     settings: settings,
                     outputs: { [paths] in [paths.reranked, paths.timings] },
                     run: { [spec, paths, options] in

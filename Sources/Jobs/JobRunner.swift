@@ -2,6 +2,7 @@ import Evaluation
 import Foundation
 import Formats
 import Indexing
+import Inference
 import ShardStore
 
 /// The steps of a job, in pipeline order.
@@ -138,7 +139,7 @@ public final class JobRunner {
 
     func plan(_ step: JobStep) throws -> Plan? {
         switch step {
-        case .build: return buildPlan()
+        case .build: return try buildPlan()
         case .search: return try searchPlan()
         case .rerank: return try rerankPlan()
         case .eval: return spec.qrels == nil ? nil : evalPlan()
@@ -146,16 +147,18 @@ public final class JobRunner {
         }
     }
 
-    func buildPlan() -> Plan {
+    func buildPlan() throws -> Plan {
         let ix = spec.index
-        let modelFiles = JobRunner.modelFiles(ix.model)
+        let modelFiles = try JobRunner.modelFiles(ix.model)
         return Plan(step: .build, inputs: [spec.corpus] + modelFiles,
-                    settings: ["shards": "\(ix.shards)", "vectors": ix.vectors, "codec": ix.codec,
-                               "level": ix.level.map(String.init) ?? "default", "lexical": "\(ix.lexical)"],
+                    settings: JobRunner.promptSettings(ix).merging(["shards": "\(ix.shards)", "vectors": ix.vectors, "codec": ix.codec,
+                               "level": ix.level.map(String.init) ?? "default", "lexical": "\(ix.lexical)"]) { $1 },
                     outputs: { try JobRunner.indexFiles(ix.directory) },
                     run: { [spec, options] in
                         var o = BuildOptions(corpusPath: spec.corpus, outDirectory: ix.directory, shardCount: ix.shards)
                         o.modelDirectory = ix.model
+                        o.queryPrompt = ix.queryPrompt
+                        o.documentPrompt = ix.documentPrompt
                         o.encoding = try JobRunner.encoding(ix.vectors)
                         o.codec = ix.codec == "lz4" ? .lz4 : .zstd
                         if let l = ix.level { o.level = l }
@@ -242,7 +245,7 @@ public final class JobRunner {
     /// The inputs and settings a rebuild is for, so a rebuild of other inputs is not resumed.
     private func rebuildFingerprint() throws -> String {
         let inputs = try ([spec.corpus] + JobRunner.modelFiles(spec.index.model)).map { "\($0)=\(try hashes.sha256(of: $0))" }
-        return (inputs + [JobRunner.canonical(buildPlan().settings)]).joined(separator: "\n") + "\n"
+        return (inputs + [JobRunner.canonical(try buildPlan().settings)]).joined(separator: "\n") + "\n"
     }
 
     /// Why the job's recorded index is out of date (changed inputs or settings), or nil.
@@ -253,7 +256,7 @@ public final class JobRunner {
         let changed = try rec.inputs.keys.sorted().filter { path in
             FileManager.default.fileExists(atPath: path) ? try hashes.sha256(of: path) != rec.inputs[path] : true
         }
-        let settingsNow = JobRunner.canonical(buildPlan().settings)
+        let settingsNow = JobRunner.canonical(try buildPlan().settings)
         guard !changed.isEmpty || settingsNow != rec.settings else { return nil }
         return changed.isEmpty ? "its settings" : changed.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
     }
@@ -318,9 +321,28 @@ public final class JobRunner {
     }
 
     /// The files of a model folder that decide its output (weights, config, tokenizer, pooling).
-    static func modelFiles(_ dir: String) -> [String] {
-        ["model.safetensors", "config.json", "tokenizer.json", "vocab.txt", "sentence_bert_config.json",
-         "1_Pooling/config.json"].map { dir + "/" + $0 }.filter { FileManager.default.fileExists(atPath: $0) }
+    /// The files of a model (a folder, or `hf:` resolved through the cache) that decide its
+    /// output: weights, configs, tokenizer, the sentence-transformers modules and prompts.
+    static func modelFiles(_ model: String) throws -> [String] {
+        let dir = try ModelResolver().resolve(model)
+        var names = ["model.safetensors", "config.json", "tokenizer.json", "vocab.txt", "sentence_bert_config.json",
+                     "1_Pooling/config.json", "modules.json", "config_sentence_transformers.json", "tokenizer_config.json"]
+        if let modules = try? SentenceTransformerModules.load(directory: dir) { names += modules.files }
+        names.append("model.safetensors.index.json")
+        if let data = FileManager.default.contents(atPath: dir + "/model.safetensors.index.json"),
+           let map = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["weight_map"] as? [String: String] {
+            names += Set(map.values).sorted()
+        }
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }.map { dir + "/" + $0 }.filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The prompt overrides, only when set, so that jobs without them keep their fingerprints.
+    static func promptSettings(_ ix: JobSpec.Index) -> [String: String] {
+        var s: [String: String] = [:]
+        if let q = ix.queryPrompt { s["query_prompt"] = q }
+        if let d = ix.documentPrompt { s["document_prompt"] = d }
+        return s
     }
 
     /// The manifest and every shard file of an index folder.

@@ -19,7 +19,11 @@ public struct JobSpec: Sendable, Equatable {
     public struct Index: Sendable, Equatable {
         public var directory: String
         public var shards: Int = 1
+        /// A bi-encoder folder or `hf:ORG/NAME[@REV]`.
         public var model: String
+        /// `index.query_prompt` / `index.document_prompt`: prompt overrides (nil: the model's).
+        public var queryPrompt: String?
+        public var documentPrompt: String?
         public var vectors: String = "f32"
         public var codec: String = "zstd"
         public var level: Int?
@@ -138,9 +142,12 @@ extension JobSpec {
         threads = try r.optionalInt("threads", in: 1...256)
 
         let ir = try r.object("index")
-        try ir.refuseUnknown(["dir", "shards", "model", "vectors", "codec", "level", "lexical", "batch_size"])
+        try ir.refuseUnknown(["dir", "shards", "model", "vectors", "codec", "level", "lexical", "batch_size",
+                              "query_prompt", "document_prompt"])
         index = Index(directory: try ir.path("dir", relativeTo: dir, default: "../shards/\(name)"),
-                      model: try ir.path("model", relativeTo: dir, default: "../models/all-MiniLM-L6-v2"))
+                      model: try ir.modelPath("model", relativeTo: dir, default: "../models/all-MiniLM-L6-v2"))
+        index.queryPrompt = try ir.optionalString("query_prompt")
+        index.documentPrompt = try ir.optionalString("document_prompt")
         index.shards = try ir.int("shards", default: 1, in: 1...4096)
         index.vectors = try ir.choice("vectors", ["f32", "f16", "int8"], default: "f32")
         index.codec = try ir.choice("codec", ["zstd", "lz4"], default: "zstd")
@@ -167,7 +174,7 @@ extension JobSpec {
             let rr = try r.object("rerank")
             try rr.refuseUnknown(["model", "depth", "tail", "batch_size", "max_length", "interpolate"])
             var x = Rerank()
-            x.model = try rr.optionalPath("model", relativeTo: dir)
+            x.model = rr.object["model"] == nil || rr.isNull("model") ? nil : try rr.modelPath("model", relativeTo: dir)
             x.depth = try rr.int("depth", default: 20, in: 1...10_000)
             x.tail = try rr.choice("tail", ["keep", "drop"], default: "keep")
             x.batchSize = try rr.int("batch_size", default: 32, in: 1...4096)
@@ -291,6 +298,19 @@ struct Reader {
         if s.hasPrefix("/") { return s }
         let base = cliPaths.contains(name(key)) ? FileManager.default.currentDirectoryPath : dir
         return URL(fileURLWithPath: base).appendingPathComponent(s).standardizedFileURL.path
+    }
+
+    /// A model: `hf:ORG/NAME[@REV]` as written, else a path.
+    func modelPath(_ key: String, relativeTo dir: String, default fallback: String? = nil) throws -> String {
+        if let s = object[key] as? String, s.hasPrefix("hf:") { return s }
+        return try path(key, relativeTo: dir, default: fallback)
+    }
+
+    /// A string that may be absent (nil); "" is a value.
+    func optionalString(_ key: String) throws -> String? {
+        guard let v = object[key], !(v is NSNull) else { return nil }
+        guard let s = v as? String else { throw fail(key, "must be a string") }
+        return s
     }
 
     func optionalPath(_ key: String, relativeTo dir: String) throws -> String? {

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Inference
 
 /// Finds the model folder a `--model` value names.
 public enum RerankModel {
@@ -10,10 +11,7 @@ public enum RerankModel {
     /// nil for the default reranker.
     public static func resolve(_ model: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         guard let model else { return try defaultDirectory() }
-        if let ref = try HubReference(parsing: model) {
-            return try HubDownloader(environment: environment).resolve(ref)
-        }
-        return model
+        return try ModelResolver(environment: environment).resolve(model)
     }
 
     /// The pair length a model folder is meant for: `tokenizer_config.json`'s

@@ -35,7 +35,7 @@ extension SearchJob {
                              environment: [String: String]) throws -> [Float] {
         let embedder = try makeQueryEmbedder(options, environment: environment)
         guard embedder.fingerprint == manifest.modelFingerprint else {
-            throw IndexerError(.mismatch, "the index was built with model '\(manifest.modelFingerprint)', the queries would be embedded with '\(embedder.fingerprint)'; search with the index's model (--model)", path: options.indexDirectory)
+            throw IndexerError(.mismatch, "the index was built with model '\(manifest.modelFingerprint)', the queries would be embedded with '\(embedder.fingerprint)'; search with the index's model (--model) and prompts (--query-prompt, --document-prompt)", path: options.indexDirectory)
         }
         guard embedder.dimension == manifest.dimension else {
             throw IndexerError(.mismatch, "the model gives \(embedder.dimension) components, the index holds \(manifest.dimension)", path: options.indexDirectory)
@@ -45,7 +45,7 @@ extension SearchJob {
         let progress = Formats.Progress("embed queries", total: searched.count, unit: "queries", quiet: options.quiet)
         for start in stride(from: 0, to: searched.count, by: options.batchSize) {
             let batch = searched[start..<min(searched.count, start + options.batchSize)].map(\.text)
-            let v = try embedder.embedDocuments(batch)
+            let v = try embedder.embedQueries(batch)
             guard v.count == batch.count * manifest.dimension else {
                 throw IndexerError(.internal, "the embedder returned \(v.count) floats for \(batch.count) queries")
             }

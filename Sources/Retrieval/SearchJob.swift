@@ -26,8 +26,11 @@ public struct SearchOptions: Sendable {
     public var threads: Int?
     /// Query vectors written by `--write-query-vectors` (not embedded again), or nil.
     public var queryVectorsPath: String?
-    /// The bi-encoder folder; its fingerprint must equal the index's.
+    /// The bi-encoder (a folder or `hf:ORG/NAME[@REV]`); its fingerprint must equal the index's.
     public var modelDirectory: String = "models/all-MiniLM-L6-v2"
+    /// Prompt overrides, as the build's (they are part of the fingerprint).
+    public var queryPrompt: String?
+    public var documentPrompt: String?
     /// No progress output.
     public var quiet = false
     /// The first stage: dense (default), bm25 (needs `indexer build --lexical`) or hybrid.
@@ -228,6 +231,7 @@ public enum SearchJob {
         if let spec = environment["INDEXER_TEST_EMBEDDER"], spec.hasPrefix("replay:") {
             throw IndexerError(.usage, "INDEXER_TEST_EMBEDDER=\(spec) replays document vectors; it cannot embed queries")
         }
-        return try Embedders.make(modelDirectory: options.modelDirectory, threads: options.threads, environment: environment)
+        return try Embedders.make(modelDirectory: options.modelDirectory, threads: options.threads,
+                                  queryPrompt: options.queryPrompt, documentPrompt: options.documentPrompt, environment: environment)
     }
 }

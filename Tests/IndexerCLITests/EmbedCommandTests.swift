@@ -44,7 +44,9 @@ final class EmbedCommandTests: XCTestCase {
         XCTAssertEqual(rows[0].map(\.bitPattern), rows[1].map(\.bitPattern), "title + \" \" + text, stripped")
         XCTAssertEqual(rows[2].map(\.bitPattern), rows[3].map(\.bitPattern))
         XCTAssertNotEqual(rows[0], rows[2])
-        for row in rows { XCTAssertEqual(row.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5) }
+        // A bare folder (no modules.json) has no Normalize module: mean pooling, not unit length,
+        // as sentence-transformers makes of it (docs/MODELS.md).
+        for row in rows { XCTAssertGreaterThan(abs(row.reduce(0) { $0 + $1 * $1 } - 1), 1e-3) }
         XCTAssertTrue(r.stderr.contains("5 texts"), r.stderr)
     }
 

@@ -13,6 +13,13 @@ public protocol DocumentEmbedder: AnyObject {
     var fingerprint: String { get }
     /// Embeds `texts`: `texts.count × dimension` floats, row-major.
     func embedDocuments(_ texts: [String]) throws -> [Float]
+    /// Embeds queries (a bi-encoder adds its query prompt); by default as documents.
+    func embedQueries(_ texts: [String]) throws -> [Float]
+}
+
+extension DocumentEmbedder {
+    /// Queries embedded as documents (for embedders without prompts).
+    public func embedQueries(_ texts: [String]) throws -> [Float] { try embedDocuments(texts) }
 }
 
 /// A deterministic stand-in for a model: each text's vector comes from SHA-256 of its bytes.

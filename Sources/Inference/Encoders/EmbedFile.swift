@@ -11,19 +11,39 @@ public struct EmbedSummary: Sendable {
     public var encodeSeconds: Double
 }
 
-/// `indexer embed`: JSON lines in, a float32 `.npy` of unit vectors out (row i = line i).
+/// How `indexer embed` embeds its texts: which side they are and the prompt overrides.
+public struct EmbedPrompting: Sendable {
+    /// query, document, or text (sentence-transformers' plain `encode`: the default prompt).
+    public var role: TextRole = .text
+    /// Replaces the model's query prompt when set.
+    public var queryPrompt: String?
+    /// Replaces the model's document prompt when set.
+    public var documentPrompt: String?
+
+    /// The model's prompts for plain texts.
+    public init(role: TextRole = .text, queryPrompt: String? = nil, documentPrompt: String? = nil) {
+        self.role = role
+        self.queryPrompt = queryPrompt
+        self.documentPrompt = documentPrompt
+    }
+}
+
+/// `indexer embed`: JSON lines in, a float32 `.npy` of vectors out (row i = line i).
 public enum EmbedFile {
-    /// Embeds every line of `input` with the bi-encoder in `modelDirectory` and writes
+    /// Embeds every line of `input` with the bi-encoder `model` (a folder or
+    /// `hf:ORG/NAME[@REV]`), with the prompt `prompting` picks, and writes
     /// `output` (shape (n, dimension), '<f4', C order) atomically: on any error nothing
     /// appears under `output`.
     ///
     /// The input is read twice (count, then embed in chunks), so memory stays bounded.
     public static func run(modelDirectory: String, input: String, output: String, batchSize: Int = 32,
-                           threads: Int? = nil, maxLength: Int? = nil, quiet: Bool = false) throws -> EmbedSummary {
+                           threads: Int? = nil, maxLength: Int? = nil, prompting: EmbedPrompting = EmbedPrompting(),
+                           quiet: Bool = false) throws -> EmbedSummary {
         guard input != "-" else {
             throw IndexerError(.usage, "--input must be a file (it is read twice: count, then embed), not standard input")
         }
-        let encoder = try BiEncoder(modelDirectory: modelDirectory, maxLength: maxLength, threads: threads)
+        let encoder = try BiEncoder(modelDirectory: try ModelResolver().resolve(modelDirectory), maxLength: maxLength, threads: threads,
+                                    queryPrompt: prompting.queryPrompt, documentPrompt: prompting.documentPrompt)
         var count = 0
         let counter = try LineReader(path: input)
         while try counter.nextLine() != nil { count += 1 }
@@ -38,7 +58,7 @@ public enum EmbedFile {
         func flush() throws {
             guard !chunk.isEmpty else { return }
             let start = Date()
-            let vectors = try encoder.embed(chunk, batchSize: batchSize)
+            let vectors = try encoder.embed(chunk, batchSize: batchSize, as: prompting.role)
             seconds += Date().timeIntervalSince(start)
             tokens += encoder.lastTokenCount
             try writer.append(vectors)

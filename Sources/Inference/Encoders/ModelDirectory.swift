@@ -22,11 +22,7 @@ struct ModelDirectory {
             throw IndexerError(.model, "model folder has no config.json", path: path)
         }
         config = try BertConfig(path: configPath)
-        let weightsPath = path + "/model.safetensors"
-        guard FileManager.default.fileExists(atPath: weightsPath) else {
-            throw IndexerError(.model, "model folder has no model.safetensors (only safetensors weights are read)", path: path)
-        }
-        weights = try SafeTensorsFile(path: weightsPath)
+        weights = try SafeTensorsWeights.open(folder: path)
     }
 
     /// The prefix the BERT tensors carry: `""` (BertModel) or `"bert."` (…ForSequenceClassification).

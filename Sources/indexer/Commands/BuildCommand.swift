@@ -8,7 +8,8 @@ struct BuildCommand: Command {
     static let name = "build"
     static let summary = "embed a corpus into a sharded, compressed index (resumable)"
     static let usage = """
-    usage: indexer build --corpus PATH --out INDEX_DIR --shards N [--shard-id I|env] [--model DIR]
+    usage: indexer build --corpus PATH --out INDEX_DIR --shards N [--shard-id I|env] [--model M]
+                         [--query-prompt P] [--document-prompt P]
                          [--vectors f32|f16|int8] [--codec zstd|lz4|none] [--level L]
                          [--batch-size B] [--threads T] [--lexical] [--quiet]
 
@@ -24,7 +25,11 @@ struct BuildCommand: Command {
                           (Kubernetes Indexed Job), else SLURM_ARRAY_TASK_ID (Slurm array).
                           Without it (those variables are then ignored), every unfinished
                           shard is built here in one pass over the corpus.
-      --model DIR         bi-encoder folder (default models/all-MiniLM-L6-v2)
+      --model M           bi-encoder folder or hf:ORG/NAME[@REV] (default
+                          models/all-MiniLM-L6-v2; docs/MODELS.md)
+      --query-prompt P    replaces the model's query prompt ("" for none); search must use
+                          the same (the prompts are part of the model fingerprint)
+      --document-prompt P replaces the model's document prompt ("" for none)
       --vectors ENC       f32 (default, exact), f16, int8 (per-vector scale)
       --codec C           zstd (default), lz4 (fastest reads), none
       --level L           zstd level 1...19 (default 3)
@@ -45,12 +50,14 @@ struct BuildCommand: Command {
 
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--corpus", "--out", "--shards", "--shard-id", "--model", "--vectors",
-                                                   "--codec", "--level", "--batch-size", "--threads"], flags: ["--quiet", "--lexical"])
+                                                   "--query-prompt", "--document-prompt", "--codec", "--level", "--batch-size", "--threads"], flags: ["--quiet", "--lexical"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         let n = try a.int("--shards", in: 1...9999) ?? { throw IndexerError(.usage, "missing --shards") }()
         var o = BuildOptions(corpusPath: try a.required("--corpus"), outDirectory: try a.required("--out"), shardCount: n)
         o.shardID = try BuildOptions.workerShard(a.string("--shard-id"), shardCount: n, environment: ProcessInfo.processInfo.environment)
         if let m = a.string("--model") { o.modelDirectory = m }
+        o.queryPrompt = a.string("--query-prompt")
+        o.documentPrompt = a.string("--document-prompt")
         o.encoding = VectorEncoding(name: try a.choice("--vectors", ["f32", "f16", "int8"], default: "f32"))!
         o.codec = BlockCodec(name: try a.choice("--codec", ["zstd", "lz4", "none"], default: "zstd"))!
         o.level = try a.int("--level", default: BlockCodec.defaultLevel, in: 1...19)!

@@ -10,7 +10,8 @@ struct SearchCommand: Command {
     static let summary = "exact top-N dense, BM25 or hybrid search of a query file over an index (TREC run)"
     static let usage = """
     usage: indexer search --index INDEX_DIR --queries FILE --top-n N --out RUN [--qrels FILE]
-                          [--tag NAME] [--shard-id I|env] [--model DIR] [--batch-size B]
+                          [--tag NAME] [--shard-id I|env] [--model M] [--query-prompt P]
+                          [--document-prompt P] [--batch-size B]
                           [--threads T] [--retriever dense|bm25|hybrid] [--k1 K1] [--b B]
                           [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--quiet]
                           [--query-vectors FILE]
@@ -33,8 +34,10 @@ struct SearchCommand: Command {
                           with its sidecar RUN.partial.json (index, shard, query digest);
                           env: I is JOB_COMPLETION_INDEX, else SLURM_ARRAY_TASK_ID (without
                           --shard-id those variables are ignored)
-      --model DIR         bi-encoder folder (default models/all-MiniLM-L6-v2); it must be
-                          the model the index was built with
+      --model M           bi-encoder folder or hf:ORG/NAME[@REV] (default
+                          models/all-MiniLM-L6-v2); it must be the model the index was built with
+      --query-prompt P, --document-prompt P
+                          prompt overrides; they must be the build's (the fingerprint holds them)
       --batch-size B      queries a model call (default 64; does not change the output)
       --threads T         threads (default: all cores; does not change the output)
       --retriever R       dense (default): the bi-encoder; bm25: the shards' lexical index
@@ -66,7 +69,7 @@ struct SearchCommand: Command {
 
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--index", "--queries", "--top-n", "--out", "--qrels", "--tag", "--shard-id",
-                                                   "--model", "--batch-size", "--threads", "--retriever", "--k1", "--b",
+                                                   "--model", "--query-prompt", "--document-prompt", "--batch-size", "--threads", "--retriever", "--k1", "--b",
                                                    "--fusion", "--rrf-k", "--fusion-depth",
                                                    "--write-query-vectors", "--query-vectors"], flags: ["--quiet"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
@@ -87,6 +90,8 @@ struct SearchCommand: Command {
         }
         o.shardID = try BuildOptions.workerShard(a.string("--shard-id"), shardCount: nil, environment: ProcessInfo.processInfo.environment)
         if let m = a.string("--model") { o.modelDirectory = m }
+        o.queryPrompt = a.string("--query-prompt")
+        o.documentPrompt = a.string("--document-prompt")
         o.batchSize = try a.int("--batch-size", default: 64, in: 1...65536)!
         o.threads = try a.int("--threads", in: 1...1024)
         o.quiet = a.flag("--quiet")

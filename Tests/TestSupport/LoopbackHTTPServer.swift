@@ -5,26 +5,38 @@ import Glibc
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 (random port) for the Hub download tests: one
 /// request a connection, canned responses by path, every request recorded.
-final class LoopbackHTTPServer: @unchecked Sendable {
-    struct Response {
-        var status: Int
-        var headers: [String: String] = [:]
-        var body: Data = Data()
+public final class LoopbackHTTPServer: @unchecked Sendable {
+    /// A canned answer; with `stallAfter`, only that many body bytes are sent, then the
+    /// connection hangs until ``stop()`` (an interrupted download).
+    public struct Response {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: Data
+        public var stallAfter: Int?
+
+        public init(status: Int, headers: [String: String] = [:], body: Data = Data(), stallAfter: Int? = nil) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.stallAfter = stallAfter
+        }
     }
 
-    struct Request {
-        var path: String
-        var headers: [String: String]
+    /// A request received.
+    public struct Request {
+        public var path: String
+        public var headers: [String: String]
     }
 
-    let port: UInt16
+    public let port: UInt16
+    private let release = DispatchSemaphore(value: 0)
     private let listener: Int32
     private let lock = NSLock()
     private var routes: [String: Response] = [:]
     private var log: [Request] = []
     private let stopped = DispatchSemaphore(value: 0)
 
-    init() throws {
+    public init() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw POSIXError(.EIO) }
         var one: Int32 = 1
@@ -48,23 +60,24 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     /// `http://127.0.0.1:PORT`.
-    var endpoint: String { "http://127.0.0.1:\(port)" }
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
 
     /// Answers GET `path` with `response` from now on.
-    func route(_ path: String, _ response: Response) {
+    public func route(_ path: String, _ response: Response) {
         lock.lock()
         routes[path] = response
         lock.unlock()
     }
 
     /// The requests received so far.
-    var requests: [Request] {
+    public var requests: [Request] {
         lock.lock()
         defer { lock.unlock() }
         return log
     }
 
-    func stop() {
+    public func stop() {
+        release.signal()
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         stopped.wait()
@@ -107,12 +120,13 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n"
         for (k, v) in response.headers.sorted(by: { $0.key < $1.key }) { head += "\(k): \(v)\r\n" }
         head += "\r\n"
-        let out = Array(head.utf8) + [UInt8](response.body)
+        let out = Array(head.utf8) + [UInt8](response.body.prefix(response.stallAfter ?? response.body.count))
         var sent = 0
         while sent < out.count {
             let n = out[sent...].withUnsafeBytes { write(c, $0.baseAddress, $0.count) }
             if n <= 0 { return }
             sent += n
         }
+        if response.stallAfter != nil { release.wait() }
     }
 }
