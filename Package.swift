@@ -51,7 +51,7 @@ let package = Package(
         // trec_eval-exact metrics and the decision report.
         .target(name: "Evaluation", dependencies: ["Formats"]),
         // Job files, step fingerprints, run log.
-        .target(name: "Jobs", dependencies: ["Formats", "ShardStore", "Indexing", "Retrieval", "Reranking", "Evaluation"]),
+        .target(name: "Jobs", dependencies: ["Formats", "ShardStore", "Inference", "Indexing", "Retrieval", "Reranking", "Evaluation"]),
         // The command layer: parse, validate, call one library entry point, map errors to exits.
         .executableTarget(name: "indexer", dependencies: [
             "Formats", "Tokenization", "Inference", "ShardStore", "Lexical", "Retrieval", "Reranking",
@@ -74,7 +74,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Formats"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs", "TestSupport", "Formats"]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "TestSupport", "Formats", "ShardStore"]),
         .testTarget(name: "IndexerCLITests", dependencies: ["indexer", "Formats", "Evaluation", "Reranking", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
