@@ -2,12 +2,12 @@ import Foundation
 import Formats
 import Tokenization
 
-/// A sentence-transformers bi-encoder (BERT, pooling, L2 normalisation): text → unit vector.
+/// A sentence-transformers bi-encoder (any supported encoder family, pooling, L2 normalisation): text → unit vector.
 ///
 /// Reads a sentence-transformers folder: config.json, model.safetensors (F32, F16 or BF16),
 /// the tokenizer files, sentence_bert_config.json (max length) and 1_Pooling/config.json.
 /// A text's vector is bitwise the same whatever batch it is in and whatever the thread count
-/// (see ``BertEncoder``).
+/// (see ``EncoderArchitecture``).
 public final class BiEncoder: @unchecked Sendable {
     /// The model folder.
     public let modelDirectory: String
@@ -35,16 +35,15 @@ public final class BiEncoder: @unchecked Sendable {
     public init(modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil) throws {
         self.modelDirectory = modelDirectory
         directory = try ModelDirectory(path: modelDirectory)
-        let config = directory.config
-        let encoder = try BertEncoder(config: config, file: directory.weights, prefix: try directory.bertPrefix())
-        dimension = config.hiddenSize
-        var length = config.maxPositions
+        let encoder = try directory.encoder()
+        dimension = encoder.hiddenSize
+        var length = encoder.maxTokens
         if let st = try directory.jsonObject("sentence_bert_config.json"), let m = (st["max_seq_length"] as? NSNumber)?.intValue {
             length = m
         }
         if let maxLength { length = maxLength }
-        guard length >= 2, length <= config.maxPositions else {
-            throw IndexerError(.usage, "max length must be in 2...\(config.maxPositions) for this model, not \(length)")
+        guard length >= 2, length <= encoder.maxTokens else {
+            throw IndexerError(.usage, "max length must be in 2...\(encoder.maxTokens) for this model, not \(length)")
         }
         self.maxLength = length
         if let p = try directory.jsonObject("1_Pooling/config.json") {
