@@ -4,6 +4,9 @@ import Formats
 /// One model family: how its config.json, encoder weights and classification head are read.
 /// Adding a family is a file conforming to this and one line in ``Architectures/table``.
 protocol ArchitectureFamily {
+    /// Reads every key the encoder needs from config.json, before any weights are opened, so
+    /// that an unsupported setting is reported as such rather than as a weights problem.
+    static func validate(config: ModelConfig) throws
     /// The encoder of a checkpoint (a base model or the encoder inside a classifier).
     static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture
     /// The sequence-classification head of a `…ForSequenceClassification` checkpoint.

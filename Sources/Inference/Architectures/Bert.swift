@@ -6,8 +6,14 @@ enum Bert: ArchitectureFamily {
     static let prefixes = ["", "bert."]
     static let probe = "embeddings.word_embeddings.weight"
 
+    static func options(_ config: ModelConfig) throws -> PostNormEncoder.Options {
+        try PostNormEncoder.Options.read(config, typeVocabDefault: 2, paddingIndex: nil, names: .bert)
+    }
+
+    static func validate(config: ModelConfig) throws { _ = try options(config) }
+
     static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture {
-        let options = try PostNormEncoder.Options.read(config, typeVocabDefault: 2, paddingIndex: nil, names: .bert)
+        let options = try options(config)
         let prefix = try WeightReader.prefix(in: weights, candidates: prefixes, probe: probe)
         return try PostNormEncoder(options: options, weights: WeightReader(file: weights, prefix: prefix))
     }

@@ -7,9 +7,16 @@ import Foundation
 enum Electra: ArchitectureFamily {
     static let prefixes = ["", "electra."]
 
-    static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture {
+    static func options(_ config: ModelConfig) throws -> PostNormEncoder.Options {
         var options = try PostNormEncoder.Options.read(config, typeVocabDefault: 2, paddingIndex: nil, names: .bert)
         options.embeddingSize = try config.int("embedding_size", default: 128)
+        return options
+    }
+
+    static func validate(config: ModelConfig) throws { _ = try options(config) }
+
+    static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture {
+        let options = try options(config)
         let prefix = try WeightReader.prefix(in: weights, candidates: prefixes, probe: "embeddings.word_embeddings.weight")
         return try PostNormEncoder(options: options, weights: WeightReader(file: weights, prefix: prefix))
     }

@@ -7,10 +7,17 @@ import Foundation
 enum MPNet: ArchitectureFamily {
     static let prefixes = ["", "mpnet."]
 
-    static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture {
+    static func options(_ config: ModelConfig) throws -> PostNormEncoder.Options {
         var options = try PostNormEncoder.Options.read(config, typeVocabDefault: 0, paddingIndex: 1, names: .mpnet)
         options.typeVocab = 0
         options.relativeBias = true
+        return options
+    }
+
+    static func validate(config: ModelConfig) throws { _ = try options(config) }
+
+    static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture {
+        let options = try options(config)
         let prefix = try WeightReader.prefix(in: weights, candidates: prefixes, probe: "embeddings.word_embeddings.weight")
         return try PostNormEncoder(options: options, weights: WeightReader(file: weights, prefix: prefix))
     }

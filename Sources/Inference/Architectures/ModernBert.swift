@@ -27,6 +27,15 @@ final class ModernBert: ArchitectureFamily, EncoderArchitecture, @unchecked Send
     let embeddings: FloatBuffer, embeddingNorm: LayerNorm, finalNorm: LayerNorm
     let layers: [Layer]
 
+    static func validate(config c: ModelConfig) throws {
+        let hidden = try c.int("hidden_size"), layers = try c.int("num_hidden_layers")
+        _ = try c.headSize(hidden: hidden, heads: try c.int("num_attention_heads"))
+        for key in ["intermediate_size", "vocab_size", "max_position_embeddings"] { _ = try c.int(key) }
+        _ = try Activation(config: c, key: "hidden_activation")
+        _ = try layerTypes(c, count: layers)
+        _ = try ropeThetas(c)
+    }
+
     static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture {
         try ModernBert(config: config, weights: weights)
     }

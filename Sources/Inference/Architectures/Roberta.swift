@@ -7,9 +7,15 @@ import Foundation
 enum Roberta: ArchitectureFamily {
     static let prefixes = ["", "roberta."]
 
-    static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture {
+    static func options(_ config: ModelConfig) throws -> PostNormEncoder.Options {
         let pad = try config.int("pad_token_id", default: 1, allowZero: true)
-        let options = try PostNormEncoder.Options.read(config, typeVocabDefault: 1, paddingIndex: pad, names: .bert)
+        return try PostNormEncoder.Options.read(config, typeVocabDefault: 1, paddingIndex: pad, names: .bert)
+    }
+
+    static func validate(config: ModelConfig) throws { _ = try options(config) }
+
+    static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture {
+        let options = try options(config)
         let prefix = try WeightReader.prefix(in: weights, candidates: prefixes, probe: "embeddings.word_embeddings.weight")
         return try PostNormEncoder(options: options, weights: WeightReader(file: weights, prefix: prefix))
     }

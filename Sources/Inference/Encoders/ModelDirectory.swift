@@ -25,6 +25,7 @@ struct ModelDirectory {
         }
         config = try ModelConfig(path: configPath)
         family = try Architectures.family(of: config)
+        try family.validate(config: config)
         let weightsPath = path + "/model.safetensors"
         guard FileManager.default.fileExists(atPath: weightsPath) else {
             throw IndexerError(.model, "model folder has no model.safetensors (only safetensors weights are read)", path: path)
