@@ -2,7 +2,7 @@ import Foundation
 import Formats
 import Tokenization
 
-/// A sentence-transformers bi-encoder: transformer, pooling, then the folder's Dense and
+/// A sentence-transformers bi-encoder: transformer (any supported encoder family), pooling, then the folder's Dense and
 /// Normalize modules, with its prompts: text → vector.
 ///
 /// Reads a sentence-transformers folder (``SentenceTransformerModules``): modules.json,
@@ -10,7 +10,7 @@ import Tokenization
 /// sentence_bert_config.json (max length), the pooling config, Dense modules, and
 /// config_sentence_transformers.json (prompts). Vectors are L2-normalised only when the folder
 /// has a Normalize module. A text's vector is bitwise the same whatever batch it is in and
-/// whatever the thread count (see ``BertEncoder``).
+/// whatever the thread count (see ``EncoderArchitecture``).
 public final class BiEncoder: @unchecked Sendable {
     /// The model folder.
     public let modelDirectory: String
@@ -48,14 +48,13 @@ public final class BiEncoder: @unchecked Sendable {
         modules = try SentenceTransformerModules.load(directory: modelDirectory)
         let encoderFolder = modules.transformerPath.isEmpty ? modelDirectory : modelDirectory + "/" + modules.transformerPath
         directory = try ModelDirectory(path: encoderFolder)
-        let config = directory.config
-        let encoder = try BertEncoder(config: config, file: directory.weights, prefix: try directory.bertPrefix())
-        hiddenSize = config.hiddenSize
+        let encoder = try directory.encoder()
+        hiddenSize = encoder.hiddenSize
         pooling = modules.pooling
         dimension = try BiEncoder.outputWidth(modules, hiddenSize: hiddenSize, path: modelDirectory)
-        let length = try maxLength ?? modules.maxSequenceLength ?? BiEncoder.tokenizerMaxLength(encoderFolder, positions: config.maxPositions)
-        guard length >= 2, length <= config.maxPositions else {
-            throw IndexerError(.usage, "max length must be in 2...\(config.maxPositions) for this model, not \(length)")
+        let length = try maxLength ?? modules.maxSequenceLength ?? BiEncoder.tokenizerMaxLength(encoderFolder, positions: encoder.maxTokens)
+        guard length >= 2, length <= encoder.maxTokens else {
+            throw IndexerError(.usage, "max length must be in 2...\(encoder.maxTokens) for this model, not \(length)")
         }
         self.maxLength = length
         prompts = try Prompts.declared(directory: modelDirectory).overridden(query: queryPrompt, document: documentPrompt)

@@ -2,12 +2,13 @@ import Foundation
 import Formats
 import Tokenization
 
-/// A cross-encoder reranker: Hugging Face `BertForSequenceClassification` with one label.
+/// A cross-encoder reranker: a Hugging Face `…ForSequenceClassification` checkpoint of any
+/// supported family (see ``Architectures``) with one or two labels.
 ///
-/// Scores `[CLS] query [SEP] document [SEP]` (token types 0 then 1; the document is
-/// truncated, never the query beyond what the length allows) as the raw classifier logit:
-/// classifier(tanh(pooler(hidden[CLS]))). Scores are bitwise the same for any batch and
-/// thread count (see ``BertEncoder``).
+/// Scores `[CLS] query [SEP] document [SEP]` (as the tokenizer pairs them; the document is
+/// truncated, never the query beyond what the length allows). The score is the raw logit
+/// with one label, logit[1] − logit[0] with two (see ``SequenceClassificationHead``).
+/// Scores are bitwise the same for any batch and thread count (see ``EncoderArchitecture``).
 public final class CrossEncoder: @unchecked Sendable {
     /// The model folder.
     public let modelDirectory: String
@@ -19,33 +20,19 @@ public final class CrossEncoder: @unchecked Sendable {
     let tokenizer: any TextTokenizer
     let pool: EncoderPool
     private let directory: ModelDirectory
-    private let pooler: Linear
-    private let classifier: Linear
+    private let head: any SequenceClassificationHead
     private let fingerprintLock = NSLock()
     private var fingerprintValue: String?
 
-    /// Loads a model folder (config.json, model.safetensors with `bert.`-prefixed encoder
-    /// tensors, `bert.pooler.dense`, `classifier` with one output, tokenizer files).
+    /// Loads a model folder (config.json, model.safetensors with the encoder and the family's
+    /// classification head, tokenizer files).
     public init(modelDirectory: String, maxLength: Int = 512, threads: Int? = nil) throws {
         self.modelDirectory = modelDirectory
         directory = try ModelDirectory(path: modelDirectory)
-        let config = directory.config
-        let prefix = try directory.bertPrefix()
-        let encoder = try BertEncoder(config: config, file: directory.weights, prefix: prefix)
-        let h = config.hiddenSize
-        let w = directory.weights
-        guard let classifierInfo = w.tensors["classifier.weight"] else {
-            throw IndexerError(.model, "no classifier.weight: not a sequence-classification model", path: w.path)
-        }
-        guard classifierInfo.shape == [1, h] else {
-            throw IndexerError(.model, "classifier.weight has shape \(classifierInfo.shape); a reranker needs one label, [1, \(h)]", path: w.path)
-        }
-        pooler = Linear(weight: FloatBuffer(try w.floats(prefix + "pooler.dense.weight", shape: [h, h])),
-                        bias: FloatBuffer(try w.floats(prefix + "pooler.dense.bias", shape: [h])), inFeatures: h, outFeatures: h)
-        classifier = Linear(weight: FloatBuffer(try w.floats("classifier.weight", shape: [1, h])),
-                            bias: FloatBuffer(try w.floats("classifier.bias", shape: [1])), inFeatures: h, outFeatures: 1)
-        guard maxLength >= 3, maxLength <= config.maxPositions else {
-            throw IndexerError(.usage, "max length must be in 3...\(config.maxPositions) for this model, not \(maxLength)")
+        let encoder = try directory.encoder()
+        head = try directory.classificationHead(for: encoder)
+        guard maxLength >= 3, maxLength <= encoder.maxTokens else {
+            throw IndexerError(.usage, "max length must be in 3...\(encoder.maxTokens) for this model, not \(maxLength)")
         }
         self.maxLength = maxLength
         tokenizer = try Tokenizers.load(modelDirectory: modelDirectory)
@@ -96,20 +83,13 @@ public final class CrossEncoder: @unchecked Sendable {
     func score(tokenized: [TokenizedTextView]) throws -> [Float] {
         for t in tokenized { try pool.validate(t, modelPath: modelDirectory) }
         var out = [Float](repeating: 0, count: tokenized.count)
-        let h = pool.encoder.config.hiddenSize
         let order = tokenized.indices.sorted { (tokenized[$0].ids.count, $1) > (tokenized[$1].ids.count, $0) }
         try out.withUnsafeMutableBufferPointer { dst in
             let base = dst.baseAddress!
             try pool.forEach(order) { i, ws in
                 let t = tokenized[i]
                 let hidden = pool.encoder.forward(ids: t.ids, typeIds: t.typeIds, workspace: ws)
-                // Pooler on [CLS]: tanh(W·x + b), then the one-output classifier.
-                let pooled = ws.sublayer.pointer
-                pooler.apply(hidden, rows: 1, into: pooled, addBias: true)
-                for j in 0..<h { pooled[j] = tanhf(pooled[j]) }
-                let logit = ws.context.pointer
-                classifier.apply(pooled, rows: 1, into: logit, addBias: true)
-                base[i] = logit[0]
+                base[i] = head.score(hidden, n: t.ids.count, workspace: ws)
             }
         }
         return out

@@ -2,7 +2,7 @@ import CBLAS
 import Foundation
 import Formats
 
-/// Runs one BERT forward pass per sequence on a fixed number of threads, each with its own
+/// Runs one encoder forward pass per sequence on a fixed number of threads, each with its own
 /// scratch workspace, with OpenBLAS kept single-threaded.
 ///
 /// The thread count changes only which thread computes a sequence, never how: a result is
@@ -10,13 +10,13 @@ import Formats
 /// (process-wide) because they would split one product across cores in a way that depends
 /// on its size; parallelism over sequences also scales better for 100-300-token texts.
 final class EncoderPool: @unchecked Sendable {
-    let encoder: BertEncoder
+    let encoder: any EncoderArchitecture
     let threads: Int
     let maxTokens: Int
-    private var idle: [BertEncoder.Workspace] = []
+    private var idle: [EncoderWorkspace] = []
     private let lock = NSLock()
 
-    init(encoder: BertEncoder, threads: Int?, maxTokens: Int) throws {
+    init(encoder: any EncoderArchitecture, threads: Int?, maxTokens: Int) throws {
         if let threads, threads < 1 { throw IndexerError(.usage, "thread count must be at least 1, not \(threads)") }
         self.encoder = encoder
         self.threads = threads ?? CPUBudget.threads
@@ -24,13 +24,13 @@ final class EncoderPool: @unchecked Sendable {
         openblas_set_num_threads(1)
     }
 
-    private func takeWorkspace() -> BertEncoder.Workspace {
+    private func takeWorkspace() -> EncoderWorkspace {
         lock.lock()
         defer { lock.unlock() }
-        return idle.popLast() ?? BertEncoder.Workspace(config: encoder.config, maxTokens: maxTokens)
+        return idle.popLast() ?? EncoderWorkspace(shape: encoder.workspaceShape, maxTokens: maxTokens)
     }
 
-    private func give(_ ws: BertEncoder.Workspace) {
+    private func give(_ ws: EncoderWorkspace) {
         lock.lock()
         idle.append(ws)
         lock.unlock()
@@ -39,7 +39,7 @@ final class EncoderPool: @unchecked Sendable {
     /// Calls `body(item, workspace)` for every item of `order` (each exactly once), spread
     /// over the threads; items are claimed in `order`, so put the longest first for balance.
     /// The first error thrown stops the remaining work and is rethrown.
-    func forEach(_ order: [Int], _ body: (Int, BertEncoder.Workspace) throws -> Void) throws {
+    func forEach(_ order: [Int], _ body: (Int, EncoderWorkspace) throws -> Void) throws {
         if order.isEmpty { return }
         // Again on every call: another module may have changed the process-wide setting,
         // and a product split over OpenBLAS threads rounds differently.
@@ -74,14 +74,15 @@ final class EncoderPool: @unchecked Sendable {
 
     /// Checks a tokenised sequence against the model before it reaches the kernels.
     func validate(_ t: TokenizedTextView, modelPath: String) throws {
-        let vocab = Int32(encoder.config.vocabSize), types = Int32(encoder.config.typeVocabSize)
+        let vocab = Int32(encoder.vocabSize), types = Int32(encoder.typeVocabSize)
         guard t.ids.count <= maxTokens else {
             throw IndexerError(.internal, "tokenizer returned \(t.ids.count) tokens, more than the maximum \(maxTokens)")
         }
         for id in t.ids where id < 0 || id >= vocab {
             throw IndexerError(.model, "token id \(id) is outside the model's vocabulary of \(vocab): tokenizer and weights do not match", path: modelPath)
         }
-        for ty in t.typeIds where ty < 0 || ty >= types {
+        // Families without token types (≤ 1 row) read zeros whatever the tokenizer says.
+        for ty in t.typeIds where types > 1 && (ty < 0 || ty >= types) {
             throw IndexerError(.model, "token type \(ty) is outside the model's \(types) token types", path: modelPath)
         }
     }

@@ -8,7 +8,9 @@ import Glibc
 /// that a missing or damaged folder fails with one message naming the file.
 struct ModelDirectory {
     let path: String
-    let config: BertConfig
+    let config: ModelConfig
+    /// The family config.json's model_type names (checked before the weights are opened).
+    let family: any ArchitectureFamily.Type
     let weights: SafeTensorsFile
 
     init(path: String) throws {
@@ -21,16 +23,20 @@ struct ModelDirectory {
         guard FileManager.default.fileExists(atPath: configPath) else {
             throw IndexerError(.model, "model folder has no config.json", path: path)
         }
-        config = try BertConfig(path: configPath)
+        config = try ModelConfig(path: configPath)
+        family = try Architectures.family(of: config)
+        try family.validate(config: config)
         weights = try SafeTensorsWeights.open(folder: path)
     }
 
-    /// The prefix the BERT tensors carry: `""` (BertModel) or `"bert."` (…ForSequenceClassification).
-    func bertPrefix() throws -> String {
-        for prefix in ["", "bert."] where weights.tensors[prefix + "embeddings.word_embeddings.weight"] != nil {
-            return prefix
-        }
-        throw IndexerError(.model, "no BERT tensors (embeddings.word_embeddings.weight) in the weights", path: weights.path)
+    /// The encoder of the checkpoint, built by its family.
+    func encoder() throws -> any EncoderArchitecture {
+        try family.encoder(config: config, weights: weights)
+    }
+
+    /// The sequence-classification head of the checkpoint, built by its family.
+    func classificationHead(for encoder: any EncoderArchitecture) throws -> any SequenceClassificationHead {
+        try family.head(config: config, weights: weights, encoder: encoder)
     }
 
     /// The bytes of an optional file in the folder, or nil.
