@@ -25,6 +25,9 @@ Writes into Tests/TokenizationTests/Golden/:
   pipeline_hostile.jsonl.gz  full ids: {"name","text","ids512","pieces"} per hostile or sample text,
       and {"name","first","second","encodings":[{"max","ids","types"}]} per hostile pair (8, 64, 512).
 Usage: scripts/reference/make_tokenizer_pipeline_golden.py [DATA_DIR]
+       scripts/reference/make_tokenizer_pipeline_golden.py --show INDEX NAME [DATA_DIR]
+           prints HF's ids for text INDEX of pipeline_texts.tsv.gz with the committed NAME tokenizer
+           (what a digest mismatch in PipelineGoldenTests asks for)
 """
 import ast
 import gzip
@@ -41,7 +44,9 @@ import sentencepiece as spm
 from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "data")
+SHOW = sys.argv[2:4] if len(sys.argv) > 3 and sys.argv[1] == "--show" else None
+ARGS = sys.argv[4:] if SHOW else sys.argv[1:]
+DATA = ARGS[0] if ARGS else os.path.join(ROOT, "..", "shared", "data")
 OUT = os.path.join(ROOT, "Tests", "TokenizationTests", "Golden")
 NAMES = ["roberta", "xlmr", "modernbert", "wordpiece"]
 COLLECTIONS = ["scifact", "nfcorpus", "cranfield"]
@@ -163,7 +168,34 @@ def encode_pair(tok, a, b, n):
         return tok.encode(a, b)
 
 
+def collection_texts():
+    """All texts in reading order, and the qrels pairs as (query index, document index)."""
+    all_texts, pairs = [], []
+    for c in COLLECTIONS:
+        corpus = read_jsonl(os.path.join(DATA, c, "corpus.jsonl"))
+        queries = read_jsonl(os.path.join(DATA, c, "queries.jsonl"))
+        doc_index = {d["_id"]: len(all_texts) + i for i, d in enumerate(corpus)}
+        all_texts += [doc_text(d) for d in corpus]
+        query_index = {q["_id"]: len(all_texts) + i for i, q in enumerate(queries)}
+        all_texts += [q["text"] for q in queries]
+        with open(os.path.join(DATA, c, "qrels", "test.tsv"), encoding="utf-8") as f:
+            rows = [line.rstrip("\n").split("\t") for line in f][1:]
+        stride = max(1, len(rows) // 250)
+        pairs += [(query_index[q], doc_index[d]) for q, d, _ in rows[::stride] if q in query_index and d in doc_index]
+    return all_texts, pairs
+
+
+def show(index, name):
+    text = collection_texts()[0][index]
+    tok = Tokenizer.from_file(os.path.join(OUT, "pipelines", name, "tokenizer.json"))
+    e, p = encode_single(tok, text)
+    print(json.dumps({"text": text, "ids512": e.ids, "types512": e.type_ids, "pieces": p.ids, "tokens": p.tokens},
+                     ensure_ascii=False))
+
+
 def main():
+    if SHOW:
+        return show(int(SHOW[0]), SHOW[1])
     texts = train_texts()
     work = tempfile.mkdtemp()
     toks = {"roberta": roberta(texts), "xlmr": xlmr(texts, work), "modernbert": modernbert(texts),
@@ -180,18 +212,7 @@ def main():
         toks[name] = Tokenizer.from_file(os.path.join(folder, "tokenizer.json"))  # exactly what is committed
         toks[name].no_padding()
 
-    all_texts, pairs = [], []
-    for c in COLLECTIONS:
-        corpus = read_jsonl(os.path.join(DATA, c, "corpus.jsonl"))
-        queries = read_jsonl(os.path.join(DATA, c, "queries.jsonl"))
-        doc_index = {d["_id"]: len(all_texts) + i for i, d in enumerate(corpus)}
-        all_texts += [doc_text(d) for d in corpus]
-        query_index = {q["_id"]: len(all_texts) + i for i, q in enumerate(queries)}
-        all_texts += [q["text"] for q in queries]
-        with open(os.path.join(DATA, c, "qrels", "test.tsv"), encoding="utf-8") as f:
-            rows = [line.rstrip("\n").split("\t") for line in f][1:]
-        stride = max(1, len(rows) // 250)
-        pairs += [(query_index[q], doc_index[d]) for q, d, _ in rows[::stride] if q in query_index and d in doc_index]
+    all_texts, pairs = collection_texts()
 
     with gzip.open(os.path.join(OUT, "pipeline_texts.tsv.gz"), "wt", encoding="ascii", compresslevel=9) as f:
         for name in NAMES:

@@ -14,6 +14,9 @@ struct BPEModel: TokenModel {
     private let fuseUnk: Bool
     private let byteFallback: Bool
     private let ignoreMerges: Bool
+    /// Ids of single-scalar tokens below U+1000 (-1 if absent), when no prefix or suffix
+    /// applies: byte-level words are made of such scalars, and a String per lookup is slow.
+    private let scalarIds: [Int32]
 
     init(_ config: ComponentConfig) throws {
         if let dropout = config.json["dropout"], !(dropout is NSNull) {
@@ -31,6 +34,14 @@ struct BPEModel: TokenModel {
         } else {
             unkId = nil
         }
+        var table = [Int32](repeating: -1, count: 0x1000)
+        if prefix == nil && suffix == nil {
+            for (token, id) in vocab.ids {
+                let scalars = token.unicodeScalars
+                if scalars.count == 1, let v = scalars.first?.value, v < 0x1000 { table[Int(v)] = id }
+            }
+        }
+        scalarIds = table
         merges = try BPEModel.readMerges(config, vocab: vocab, prefixLength: prefix?.utf8.count ?? 0)
     }
 
@@ -92,7 +103,14 @@ struct BPEModel: TokenModel {
         var symbols: [Int32] = []
         var pendingUnk = false  // an unknown run not yet added (fuse_unk keeps it open)
         let scalars = Array(word.unicodeScalars)
+        let fast = prefix == nil && suffix == nil
         for (i, scalar) in scalars.enumerated() {
+            if fast && scalar.value < 0x1000 && scalarIds[Int(scalar.value)] >= 0 {
+                if pendingUnk, let unkId { symbols.append(unkId) }
+                pendingUnk = false
+                symbols.append(scalarIds[Int(scalar.value)])
+                continue
+            }
             var s = String(scalar)
             if i > 0, let prefix { s = prefix + s }
             if i == scalars.count - 1, let suffix { s += suffix }

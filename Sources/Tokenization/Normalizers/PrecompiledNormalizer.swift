@@ -11,6 +11,8 @@ import Foundation
 struct PrecompiledNormalizer: Normalizer {
     private let trie: [UInt32]
     private let normalized: [UInt8]
+    /// The replacement of each ASCII scalar standing alone, or nil.
+    private var asciiReplacements: [ArraySlice<UInt8>?] = []
 
     init(_ config: ComponentConfig) throws {
         let text = try config.string("precompiled_charsmap")
@@ -26,6 +28,7 @@ struct PrecompiledNormalizer: Normalizer {
             UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
         }
         normalized = Array(bytes[(4 + size)...])
+        asciiReplacements = (0..<128).map { transform([UInt8($0)]) }
     }
 
     /// The replacement of the first trie key that prefixes `key`, if any.
@@ -54,10 +57,45 @@ struct PrecompiledNormalizer: Normalizer {
     }
 
     func normalize(_ text: String) -> String {
+        let bytes = Array(text.utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
+        out.reserveCapacity(bytes.count)
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            // Between two ASCII scalars there is always a grapheme boundary (but CR LF), so an
+            // ASCII scalar followed by ASCII is a grapheme of its own: no segmentation needed.
+            if bytes[i] < 0x80 && (i + 1 == n || bytes[i + 1] < 0x80) && !(bytes[i] == 13 && i + 1 < n && bytes[i + 1] == 10) {
+                if let r = asciiReplacements[Int(bytes[i])] { out += r } else { out.append(bytes[i]) }
+                i += 1
+                continue
+            }
+            let end = PrecompiledNormalizer.regionEnd(bytes, from: i)
+            normalizeGraphemes(String(decoding: bytes[i..<end], as: UTF8.self), into: &out)
+            i = end
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The end of the region from `i` that grapheme segmentation must see whole: non-ASCII
+    /// runs with the ASCII scalars around them (a mark attaches to the scalar before it, a
+    /// Prepend scalar to the one after), ending after an ASCII scalar that ASCII follows.
+    private static func regionEnd(_ bytes: [UInt8], from i: Int) -> Int {
+        let n = bytes.count
+        var j = i
+        if bytes[j] < 0x80 { j += 1 }
+        while true {
+            while j < n && bytes[j] >= 0x80 { j += 1 }
+            if j >= n { return n }
+            j += 1  // one ASCII scalar
+            if j < n && bytes[j - 1] == 13 && bytes[j] == 10 { j += 1 }
+            if j >= n || bytes[j] < 0x80 { return j }
+        }
+    }
+
+    private func normalizeGraphemes(_ text: String, into out: inout [UInt8]) {
         for grapheme in text {
-            let g = grapheme.utf8
+            let g = Array(grapheme.utf8)
             if g.count < 6, let r = transform(g) {
                 out += r
                 continue
@@ -67,6 +105,5 @@ struct PrecompiledNormalizer: Normalizer {
                 if let r = transform(bytes) { out += r } else { out += bytes }
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -24,9 +24,14 @@ struct AddedTokens: Sendable {
 
     /// Longest first, so the first match at a position is the longest.
     let tokens: [Token]
+    /// Whether some token starts with this byte: most positions are rejected by one load.
+    private let firstBytes: [Bool]
 
     init(_ tokens: [Token]) {
         self.tokens = tokens.filter { !$0.bytes.isEmpty }.sorted { $0.bytes.count > $1.bytes.count }
+        var first = [Bool](repeating: false, count: 256)
+        for t in self.tokens { first[Int(t.bytes[0])] = true }
+        firstBytes = first
     }
 
     var isEmpty: Bool { tokens.isEmpty }
@@ -41,7 +46,7 @@ struct AddedTokens: Sendable {
         var textStart = 0  // HF's start_offset: where the next text segment begins
         var i = 0
         while i < bytes.count {
-            guard let token = match(bytes, at: i) else { i += 1; continue }
+            guard firstBytes[Int(bytes[i])], let token = match(bytes, at: i) else { i += 1; continue }
             var start = i
             var stop = i + token.bytes.count
             if token.singleWord && (endsWithWord(bytes, start) || startsWithWord(bytes, stop)) {

@@ -113,7 +113,12 @@ public final class PipelineTokenizer: TextTokenizer {
 
     /// The post-processor's template around `text`, cut so that the total is at most `maxLength`.
     public func encode(_ text: String, maxLength: Int) -> TokenizedText {
-        var a = wordPieces(text)
+        encode(pieces: wordPieces(text), maxLength: maxLength)
+    }
+
+    /// ``encode(_:maxLength:)`` from the text's ``wordPieces(_:)`` (tests reuse them).
+    func encode(pieces: [Int32], maxLength: Int) -> TokenizedText {
+        var a = pieces
         let budget = max(0, maxLength - (postProcessor?.addedCount(pair: false) ?? 0))
         if a.count > budget { a.removeLast(a.count - budget) }
         return finish([TokenizedText(ids: a, typeIds: [Int32](repeating: 0, count: a.count))])
