@@ -9,9 +9,13 @@ struct StripNormalizer: Normalizer {
     }
 
     func normalize(_ text: String) -> String {
-        var scalars = Substring.UnicodeScalarView(text.unicodeScalars)
-        if left { while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() } }
-        if right { while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() } }
-        return String(String.UnicodeScalarView(scalars))
+        let scalars = text.unicodeScalars
+        var lo = scalars.startIndex, hi = scalars.endIndex
+        if left { while lo < hi && scalars[lo].properties.isWhitespace { lo = scalars.index(after: lo) } }
+        if right {
+            while hi > lo && scalars[scalars.index(before: hi)].properties.isWhitespace { hi = scalars.index(before: hi) }
+        }
+        if lo == scalars.startIndex && hi == scalars.endIndex { return text }
+        return String(scalars[lo..<hi])
     }
 }
