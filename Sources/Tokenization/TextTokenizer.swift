@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the encoders need from a tokenizer, whatever its model (WordPiece, BPE, Unigram):
 /// the folder's `tokenizer.json` pipeline, with its special-token template and truncation.
 ///
@@ -21,7 +23,24 @@ public protocol TextTokenizer: Sendable {
 public enum Tokenizers {
     /// The tokenizer of `modelDirectory` (`tokenizer.json`, else `vocab.txt`); a component
     /// that is not implemented is refused with its name and the file.
+    ///
+    /// BERT's exact pipeline (BertNormalizer, BertPreTokenizer, WordPiece, BERT's template)
+    /// gets ``BertTokenizer``, several times faster; anything else, or a BERT file with options
+    /// BertTokenizer does not take (e.g. normalized added tokens), the general
+    /// ``PipelineTokenizer``.
     public static func load(modelDirectory: String) throws -> any TextTokenizer {
-        try BertTokenizer(modelDirectory: modelDirectory)
+        let path = modelDirectory + "/tokenizer.json"
+        guard FileManager.default.fileExists(atPath: path) else { return try BertTokenizer(modelDirectory: modelDirectory) }
+        let root = try PipelineTokenizer.readJSON(path: path)
+        if isBertPipeline(root), let bert = try? BertTokenizer(modelDirectory: modelDirectory) { return bert }
+        return try PipelineTokenizer(root: root, path: path)
+    }
+
+    /// Whether the stages are BERT's; BertTokenizer itself checks the template and options.
+    static func isBertPipeline(_ root: [String: Any]) -> Bool {
+        func type(_ key: String) -> String? { (root[key] as? [String: Any])?["type"] as? String }
+        return type("normalizer") == "BertNormalizer" && type("pre_tokenizer") == "BertPreTokenizer"
+            && type("model") == "WordPiece"
+            && ["TemplateProcessing", "BertProcessing"].contains(type("post_processor") ?? "")
     }
 }
