@@ -31,8 +31,10 @@ let package = Package(
 
         // Shared file formats (corpus, queries, TREC runs, qrels, .npy), errors, atomic writes.
         .target(name: "Formats", dependencies: ["CZlib", "CSystem"]),
-        // BERT WordPiece tokenizer, exactly as tokenizer.json defines it.
-        .target(name: "Tokenization", dependencies: ["Formats"]),
+        // tokenizer.json pipelines as HF tokenizers defines them; optimised in debug too, so that the
+        // golden test over every text of the three shared collections stays a few seconds.
+        .target(name: "Tokenization", dependencies: ["Formats"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // safetensors, tensor kernels over BLAS, the BERT encoder, bi- and cross-encoders.
         .target(name: "Inference", dependencies: ["CBLAS", "Tokenization", "Formats"],
                 swiftSettings: inferenceSettings),
