@@ -8,7 +8,9 @@ Reference: transformers' BertForSequenceClassification with the committed defaul
 (models/indexer-reranker-minilm-l6, float16 safetensors loaded as float32), its fast tokenizer
 with truncation "only_second" at the model's max length. 500 (query, document) pairs: 13 SciFact
 and 12 NFCorpus train queries (seeded choice), each with 20 of its dense first-stage top-100
-candidates (ranks spread over 1-100), documents as title + " " + text.
+candidates (ranks spread over 1-100), documents as title + " " + text. With --pairs-from the
+pairs of an existing golden file are kept and only the token ids and logits recomputed (how the
+file was regenerated for a new default model: same pairs, new logits).
 
 Output: Tests/RerankingTests/Golden/reranker-pairs.jsonl.gz, one JSON object a line:
   {"dataset", "query_id", "doc_id", "query", "document", "input_ids", "token_type_ids", "logit"}
@@ -30,6 +32,10 @@ def main():
     p.add_argument("--work", default="/tmp/rr/work", help="embedding cache")
     p.add_argument("--out", default=os.path.join(C.ROOT, "Tests", "RerankingTests", "Golden",
                                                  "reranker-pairs.jsonl.gz"))
+    p.add_argument("--pairs-from", default=None, metavar="GOLDEN",
+                   help="take the (query, document) pairs of an existing golden file (e.g. the committed one) "
+                        "instead of choosing them again: no dense run or embeddings needed; only the token "
+                        "ids and logits are recomputed for --model")
     args = p.parse_args()
 
     import torch
@@ -40,7 +46,11 @@ def main():
     model = BertForSequenceClassification.from_pretrained(args.model, dtype=torch.float32).eval()
     rng = random.Random(0)
     rows = []
-    for ds, nq in (("scifact", 13), ("nfcorpus", 12)):
+    if args.pairs_from:
+        with gzip.open(args.pairs_from, "rt", encoding="utf-8") as f:
+            rows = [{k: o[k] for k in ("dataset", "query_id", "doc_id", "query", "document")}
+                    for o in map(json.loads, f)]
+    for ds, nq in ([] if args.pairs_from else (("scifact", 13), ("nfcorpus", 12))):
         qrels = C.load_qrels(ds, "train")
         queries = C.load_queries(ds)
         qids = rng.sample(sorted(q for q in qrels if q in queries), nq)
