@@ -31,9 +31,14 @@ final class BertEncoder: @unchecked Sendable {
         let outputNorm: LayerNorm
     }
 
-    /// Loads the encoder weights under `prefix` (`""` or `"bert."`) from `file`.
-    init(config: BertConfig, file: SafeTensorsFile, prefix: String) throws {
+    /// The precision of the weight products (see ``Linear/prepared(for:)``).
+    let precision: Precision
+
+    /// Loads the encoder weights under `prefix` (`""` or `"bert."`) from `file`, with the
+    /// weight products prepared at `precision`.
+    init(config: BertConfig, file: SafeTensorsFile, prefix: String, precision: Precision = .fp32) throws {
         self.config = config
+        self.precision = precision
         let h = config.hiddenSize, i = config.intermediateSize
         func tensor(_ name: String, _ shape: [Int]) throws -> FloatBuffer {
             FloatBuffer(try file.floats(prefix + name, shape: shape))
@@ -68,7 +73,7 @@ final class BertEncoder: @unchecked Sendable {
                 output: try linear(p + "output.dense", h, i),
                 outputNorm: try norm(p + "output.LayerNorm")))
         }
-        self.layers = layers
+        self.layers = layers.map { $0.prepared(for: precision) }
     }
 
     /// Scratch memory for one sequence of up to `maxTokens` tokens; one per worker thread.
@@ -135,5 +140,14 @@ final class BertEncoder: @unchecked Sendable {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(n),
                         1, scores, Int32(n), v, ld, 0, ctx + head * d, Int32(h))
         }
+    }
+}
+
+extension BertEncoder.Layer {
+    /// The layer with its four weight products at `precision`.
+    func prepared(for precision: Precision) -> Self {
+        Self(qkv: qkv.prepared(for: precision), attentionOutput: attentionOutput.prepared(for: precision),
+             attentionNorm: attentionNorm, intermediate: intermediate.prepared(for: precision),
+             output: output.prepared(for: precision), outputNorm: outputNorm)
     }
 }

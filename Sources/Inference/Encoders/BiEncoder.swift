@@ -19,6 +19,8 @@ public final class BiEncoder: @unchecked Sendable {
     public let pooling: Pooling
     /// Worker threads.
     public var threads: Int { pool.threads }
+    /// The precision of the encoder's weight products (part of the fingerprint).
+    public var precision: Precision { pool.encoder.precision }
 
     let tokenizer: any TextTokenizer
     let pool: EncoderPool
@@ -32,11 +34,11 @@ public final class BiEncoder: @unchecked Sendable {
 
     /// Loads a model folder. `maxLength` defaults to sentence_bert_config.json's
     /// max_seq_length (else the model's maximum positions); `threads` to the core count.
-    public init(modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil) throws {
+    public init(modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil, precision: Precision = .fp32) throws {
         self.modelDirectory = modelDirectory
         directory = try ModelDirectory(path: modelDirectory)
         let config = directory.config
-        let encoder = try BertEncoder(config: config, file: directory.weights, prefix: try directory.bertPrefix())
+        let encoder = try BertEncoder(config: config, file: directory.weights, prefix: try directory.bertPrefix(), precision: precision)
         dimension = config.hiddenSize
         var length = config.maxPositions
         if let st = try directory.jsonObject("sentence_bert_config.json"), let m = (st["max_seq_length"] as? NSNumber)?.intValue {
@@ -60,14 +62,14 @@ public final class BiEncoder: @unchecked Sendable {
     }
 
     /// sha256 hex over (model.safetensors sha256, config.json, pooling config, tokenizer
-    /// files, max length, normalisation): identifies what made a vector. The weights digest
+    /// files, max length, normalisation, precision unless fp32): identifies what made a vector. The weights digest
     /// is computed on first use and remembered for the process.
     public var fingerprint: String {
         fingerprintLock.lock()
         defer { fingerprintLock.unlock() }
         if let fingerprintValue { return fingerprintValue }
         let hex = directory.fingerprint(kind: "biencoder", extraFiles: ["1_Pooling/config.json"],
-                                        settings: "pooling \(pooling.rawValue)\nmax-length \(maxLength)\nnormalise l2\n")
+                                        settings: "pooling \(pooling.rawValue)\nmax-length \(maxLength)\nnormalise l2\n" + precision.fingerprintSetting)
         fingerprintValue = hex
         return hex
     }

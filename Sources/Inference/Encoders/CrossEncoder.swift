@@ -15,6 +15,8 @@ public final class CrossEncoder: @unchecked Sendable {
     public let maxLength: Int
     /// Worker threads.
     public var threads: Int { pool.threads }
+    /// The precision of the encoder's weight products (part of the fingerprint).
+    public var precision: Precision { pool.encoder.precision }
 
     let tokenizer: any TextTokenizer
     let pool: EncoderPool
@@ -26,12 +28,12 @@ public final class CrossEncoder: @unchecked Sendable {
 
     /// Loads a model folder (config.json, model.safetensors with `bert.`-prefixed encoder
     /// tensors, `bert.pooler.dense`, `classifier` with one output, tokenizer files).
-    public init(modelDirectory: String, maxLength: Int = 512, threads: Int? = nil) throws {
+    public init(modelDirectory: String, maxLength: Int = 512, threads: Int? = nil, precision: Precision = .fp32) throws {
         self.modelDirectory = modelDirectory
         directory = try ModelDirectory(path: modelDirectory)
         let config = directory.config
         let prefix = try directory.bertPrefix()
-        let encoder = try BertEncoder(config: config, file: directory.weights, prefix: prefix)
+        let encoder = try BertEncoder(config: config, file: directory.weights, prefix: prefix, precision: precision)
         let h = config.hiddenSize
         let w = directory.weights
         guard let classifierInfo = w.tensors["classifier.weight"] else {
@@ -52,12 +54,12 @@ public final class CrossEncoder: @unchecked Sendable {
         pool = try EncoderPool(encoder: encoder, threads: threads, maxTokens: maxLength)
     }
 
-    /// sha256 hex over (weights sha256, config.json, tokenizer files, max length).
+    /// sha256 hex over (weights sha256, config.json, tokenizer files, max length, precision unless fp32).
     public var fingerprint: String {
         fingerprintLock.lock()
         defer { fingerprintLock.unlock() }
         if let fingerprintValue { return fingerprintValue }
-        let hex = directory.fingerprint(kind: "crossencoder", extraFiles: [], settings: "max-length \(maxLength)\nlogit raw\n")
+        let hex = directory.fingerprint(kind: "crossencoder", extraFiles: [], settings: "max-length \(maxLength)\nlogit raw\n" + precision.fingerprintSetting)
         fingerprintValue = hex
         return hex
     }

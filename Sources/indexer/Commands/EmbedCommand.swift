@@ -8,7 +8,7 @@ struct EmbedCommand: Command {
     static let summary = "embed JSON-line texts into a float32 .npy (row i = line i)"
     static let usage = """
     usage: indexer embed --input FILE --out FILE.npy [--model DIR] [--batch-size B]
-                         [--threads T] [--max-length L] [--quiet]
+                         [--threads T] [--max-length L] [--precision P] [--quiet]
 
     Reads JSON lines (plain or .gz): a BEIR corpus record {"_id", "title", "text"} is
     embedded as (title + " " + text) stripped of surrounding whitespace, as BEIR does; any
@@ -21,6 +21,7 @@ struct EmbedCommand: Command {
       --batch-size B    texts per model call (default 32; does not change the output)
       --threads T       encoder threads (default: all cores; does not change the output)
       --max-length L    word pieces per text (default: the model's, 256 for MiniLM)
+      --precision P     fp32 (default), bf16 or int8 weight products (docs/QUANTISATION.md)
       --quiet           no progress and no summary on stderr
 
     Exit 2 for a malformed input line (file:line named), 1 for a missing or damaged model.
@@ -28,9 +29,10 @@ struct EmbedCommand: Command {
 
     let model: String, input: String, output: String
     let batchSize: Int, threads: Int?, maxLength: Int?, quiet: Bool
+    let precision: Precision
 
     init(arguments: [String]) throws {
-        let a = try Arguments(arguments, options: ["--model", "--input", "--out", "--batch-size", "--threads", "--max-length"],
+        let a = try Arguments(arguments, options: ["--model", "--input", "--out", "--batch-size", "--threads", "--max-length", "--precision"],
                               flags: ["--quiet"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         model = a.string("--model") ?? "models/all-MiniLM-L6-v2"
@@ -40,14 +42,16 @@ struct EmbedCommand: Command {
         threads = try a.int("--threads", in: 1...1024)
         maxLength = try a.int("--max-length", in: 2...100_000)
         quiet = a.flag("--quiet")
+        precision = try a.precision()
     }
 
     func run() throws -> Int32 {
         try OutputPath.refuseOverwriting(output: ("vectors file", output), inputs: [("input", input)])
         let s = try EmbedFile.run(modelDirectory: model, input: input, output: output, batchSize: batchSize,
-                                  threads: threads, maxLength: maxLength, quiet: quiet)
+                                  threads: threads, maxLength: maxLength, quiet: quiet, precision: precision)
         if !quiet {
             let secs = max(s.encodeSeconds, 1e-9)
+            Console.info("embed: precision \(precision.kernelPath)")
             Console.info(String(format: "embed: %d texts, %d tokens, dim %d in %.2f s: %.1f texts/s, %.1f tokens/s",
                                 s.texts, s.tokens, s.dimension, s.encodeSeconds, Double(s.texts) / secs,
                                 Double(s.tokens) / secs))
