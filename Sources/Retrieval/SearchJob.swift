@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import Indexing
+import Inference
 import Lexical
 import ShardStore
 
@@ -26,6 +27,8 @@ public struct SearchOptions: Sendable {
     public var threads: Int?
     /// The bi-encoder folder; its fingerprint must equal the index's.
     public var modelDirectory: String = "models/all-MiniLM-L6-v2"
+    /// The query encoder's precision; part of the fingerprint, so it must be the index's.
+    public var precision: Precision = .fp32
     /// No progress output.
     public var quiet = false
     /// The first stage: dense (default), bm25 (needs `indexer build --lexical`) or hybrid.
@@ -127,7 +130,7 @@ public enum SearchJob {
         if options.retriever.usesDense {
         let embedder = try makeQueryEmbedder(options, environment: environment)
         guard embedder.fingerprint == manifest.modelFingerprint else {
-            throw IndexerError(.mismatch, "the index was built with model '\(manifest.modelFingerprint)', the queries would be embedded with '\(embedder.fingerprint)'; search with the index's model (--model)", path: options.indexDirectory)
+            throw IndexerError(.mismatch, "the index was built with model '\(manifest.modelFingerprint)', the queries would be embedded with '\(embedder.fingerprint)'; search with the index's model (--model) and precision (--precision)", path: options.indexDirectory)
         }
         guard embedder.dimension == manifest.dimension else {
             throw IndexerError(.mismatch, "the model gives \(embedder.dimension) components, the index holds \(manifest.dimension)", path: options.indexDirectory)
@@ -248,6 +251,7 @@ public enum SearchJob {
         var b = BuildOptions(corpusPath: options.queriesPath, outDirectory: options.indexDirectory, shardCount: 1)
         b.modelDirectory = options.modelDirectory
         b.threads = options.threads
+        b.precision = options.precision
         b.batchSize = options.batchSize
         return try IndexBuild.makeEmbedder(b, environment: environment)
     }

@@ -51,7 +51,7 @@ struct EmbedCommand: Command {
                                   threads: threads, maxLength: maxLength, quiet: quiet, precision: precision)
         if !quiet {
             let secs = max(s.encodeSeconds, 1e-9)
-            Console.info("embed: precision \(precision.kernelPath)")
+            if precision != .fp32 { Console.info("embed: precision \(precision.kernelPath)") }
             Console.info(String(format: "embed: %d texts, %d tokens, dim %d in %.2f s: %.1f texts/s, %.1f tokens/s",
                                 s.texts, s.tokens, s.dimension, s.encodeSeconds, Double(s.texts) / secs,
                                 Double(s.tokens) / secs))

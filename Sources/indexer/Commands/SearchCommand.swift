@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import Inference
 import Lexical
 import Retrieval
 
@@ -11,7 +12,7 @@ struct SearchCommand: Command {
     usage: indexer search --index INDEX_DIR --queries FILE --top-n N --out RUN [--qrels FILE]
                           [--tag NAME] [--shard-id I] [--model DIR] [--batch-size B]
                           [--threads T] [--retriever dense|bm25|hybrid] [--k1 K1] [--b B]
-                          [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--quiet]
+                          [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--precision P] [--quiet]
 
     Embeds every query once with the index's bi-encoder, scores it against every document
     of every shard by exact inner product, and writes the top N a query as a TREC run
@@ -38,6 +39,7 @@ struct SearchCommand: Command {
       --fusion F          hybrid fusion: rrf (default) or minmax (docs/SEARCH.md)
       --rrf-k K           the RRF constant (default 60)
       --fusion-depth D    hybrid: results taken from each list before fusion (default 1000)
+      --precision P       query encoder fp32 (default), bf16 or int8: the index's (it is in the fingerprint)
       --quiet             no progress or summary on stderr (warnings stay)
 
     BM25 statistics (N, average length, df) are those of the whole index, also with
@@ -53,7 +55,7 @@ struct SearchCommand: Command {
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--index", "--queries", "--top-n", "--out", "--qrels", "--tag", "--shard-id",
                                                    "--model", "--batch-size", "--threads", "--retriever", "--k1", "--b",
-                                                   "--fusion", "--rrf-k", "--fusion-depth"], flags: ["--quiet"])
+                                                   "--fusion", "--rrf-k", "--fusion-depth", "--precision"], flags: ["--quiet"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         let n = try a.int("--top-n", in: 1...1_000_000) ?? { throw IndexerError(.usage, "missing --top-n") }()
         var o = SearchOptions(indexDirectory: try a.required("--index"), queriesPath: try a.required("--queries"),
@@ -68,6 +70,7 @@ struct SearchCommand: Command {
         o.batchSize = try a.int("--batch-size", default: 64, in: 1...65536)!
         o.threads = try a.int("--threads", in: 1...1024)
         o.quiet = a.flag("--quiet")
+        o.precision = try a.precision()
         o.retriever = Retriever(rawValue: try a.choice("--retriever", ["dense", "bm25", "hybrid"], default: "dense"))!
         if a.string("--tag") == nil { o.tag = "indexer-" + o.retriever.rawValue }
         func positive(_ name: String, default d: Float, max: Float) throws -> Float {
@@ -110,6 +113,7 @@ struct SearchCommand: Command {
     func run() throws -> Int32 {
         try OutputPath.refuseOverwriting(output: ("run", options.outPath),
                                          inputs: [("queries", options.queriesPath)] + (options.qrelsPath.map { [("qrels", $0)] } ?? []))
+        if options.precision != .fp32 { Console.info("search: precision \(options.precision.kernelPath)") }
         _ = try SearchJob.run(options)
         return 0
     }
