@@ -57,7 +57,7 @@ let package = Package(
         // trec_eval-exact metrics and the decision report.
         .target(name: "Evaluation", dependencies: ["Formats"]),
         // Job files, step fingerprints, run log.
-        .target(name: "Jobs", dependencies: ["Formats", "ShardStore", "Indexing", "Retrieval", "Reranking", "Evaluation"]),
+        .target(name: "Jobs", dependencies: ["Formats", "ShardStore", "Inference", "Indexing", "Retrieval", "Reranking", "Evaluation"]),
         // The command layer: parse, validate, call one library entry point, map errors to exits.
         .executableTarget(name: "indexer", dependencies: [
             "Formats", "Tokenization", "Inference", "ShardStore", "Lexical", "Retrieval", "Reranking",

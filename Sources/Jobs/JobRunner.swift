@@ -2,6 +2,7 @@ import Evaluation
 import Foundation
 import Formats
 import Indexing
+import Inference
 import ShardStore
 
 /// The steps of a job, in pipeline order.
@@ -151,7 +152,8 @@ public final class JobRunner {
         let modelFiles = JobRunner.modelFiles(ix.model)
         return Plan(step: .build, inputs: [spec.corpus] + modelFiles,
                     settings: ["shards": "\(ix.shards)", "vectors": ix.vectors, "codec": ix.codec,
-                               "level": ix.level.map(String.init) ?? "default", "lexical": "\(ix.lexical)"],
+                               "level": ix.level.map(String.init) ?? "default", "lexical": "\(ix.lexical)"]
+                        .merging(ix.precision == "fp32" ? [:] : ["precision": ix.precision]) { $1 },
                     outputs: { try JobRunner.indexFiles(ix.directory) },
                     run: { [spec, options] in
                         var o = BuildOptions(corpusPath: spec.corpus, outDirectory: ix.directory, shardCount: ix.shards)
@@ -161,6 +163,7 @@ public final class JobRunner {
                         if let l = ix.level { o.level = l }
                         o.batchSize = ix.batchSize
                         o.threads = spec.threads
+                        o.precision = Precision(name: ix.precision) ?? .fp32
                         o.quiet = options.quiet
                         try JobRunner.applyLexical(&o, ix.lexical)
                         return try self.buildIndex(o)
