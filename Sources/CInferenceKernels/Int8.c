@@ -160,9 +160,12 @@ void ik_int8_gemm(const ik_int8_weights *p, const float *x, int rows, float *y, 
     uint8_t *a = ik_scratch(abytes + (sizeof(float) * (1 + 2 * IK_OUTLIERS)) * rows);
     float *sa = (float *)(a + abytes), *oval = sa + rows;
     int32_t *oidx = (int32_t *)(oval + (size_t)rows * IK_OUTLIERS);
-    ik_quantize_rows(x, rows, p->k, a, sa, oidx, oval);
+    int wide = p->path == IK_AVX512 && p->k % 16 == 0 && p->k >= 16 * (IK_OUTLIERS + 1);
+    if (wide) ik_quantize_rows_avx512(x, rows, p->k, a, sa, oidx, oval);
+    else ik_quantize_rows(x, rows, p->k, a, sa, oidx, oval);
     if (p->path == IK_AVX512) ik_int8_gemm_avx512(p, a, sa, rows, y, bias);
     else if (p->path == IK_AVX2) ik_int8_gemm_avx2(p, a, sa, rows, y, bias);
     else gemm_portable(p, a, sa, rows, y, bias);
-    add_outliers(p, rows, oidx, oval, y);
+    if (p->path == IK_AVX512) ik_add_outliers_avx512(p->wt, p->n, rows, oidx, oval, y);
+    else add_outliers(p, rows, oidx, oval, y);
 }

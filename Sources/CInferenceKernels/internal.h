@@ -31,6 +31,9 @@ struct ik_int8_weights {
 /// 128 (zero) and returned in oidx/oval (rows × IK_OUTLIERS; index -1 when unused).
 void ik_quantize_rows(const float *x, int rows, int k, uint8_t *a, float *sa, int32_t *oidx, float *oval);
 
+/// The same two steps with AVX-512 (k and n multiples of 16): bitwise the portable results.
+void ik_quantize_rows_avx512(const float *x, int rows, int k, uint8_t *a, float *sa, int32_t *oidx, float *oval);
+void ik_add_outliers_avx512(const float *wt, int n, int rows, const int32_t *oidx, const float *oval, float *y);
 void ik_int8_gemm_avx512(const struct ik_int8_weights *p, const uint8_t *a, const float *sa, int rows, float *y, const float *bias);
 void ik_int8_gemm_avx2(const struct ik_int8_weights *p, const uint8_t *a, const float *sa, int rows, float *y, const float *bias);
 void ik_bf16_gemm_avx512(const uint16_t *w, int n, int k, const uint16_t *a, int rows, float *y, const float *bias);

@@ -88,14 +88,19 @@ final class QuantisedLinearTests: XCTestCase {
 
     func testInt8IsBitwiseTheSameOnEveryISAPath() {
         defer { forceKernelISA(nil) }
-        let c = Self.randomCase(out: 272, inp: 388, rows: 9, seed: 11)
-        forceKernelISA("portable")
-        let portable = Self.apply(c.layer.prepared(for: .int8), c.x, rows: c.rows)
-        for isa in ["avx2", "avx512"] {
-            forceKernelISA(isa)
-            print("int8 path for \(isa): \(Precision.int8.kernelPath)")
-            let got = Self.apply(c.layer.prepared(for: .int8), c.x, rows: c.rows)
-            XCTAssertEqual(got.map(\.bitPattern), portable.map(\.bitPattern), isa)
+        for (inp, seed) in [(388, UInt64(11)), (384, 12)] {
+            var c = Self.randomCase(out: 272, inp: inp, rows: 9, seed: seed)
+            var x = c.x  // ties at the outlier threshold too
+            x[3 * inp + 7] = 50; x[3 * inp + 9] = -50; x[3 * inp + 100] = 50
+            c = Case(layer: c.layer, x: x, rows: c.rows)
+            forceKernelISA("portable")
+            let portable = Self.apply(c.layer.prepared(for: .int8), c.x, rows: c.rows)
+            for isa in ["avx2", "avx512"] {
+                forceKernelISA(isa)
+                print("int8 path for \(isa): \(Precision.int8.kernelPath)")
+                let got = Self.apply(c.layer.prepared(for: .int8), c.x, rows: c.rows)
+                XCTAssertEqual(got.map(\.bitPattern), portable.map(\.bitPattern), "\(isa), k \(inp)")
+            }
         }
     }
 
