@@ -29,6 +29,12 @@ let package = Package(
         // Linux system calls Glibc's Swift module lacks (an atomic folder swap); header only.
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
 
+        // int8 / bf16 dense-layer kernels with run-time ISA dispatch (AVX-512 VNNI and BF16, AVX2,
+        // portable C); AVX-512 code only inside target-attributed functions. No FMA contraction:
+        // the epilogue is the same IEEE sequence on every path (docs/QUANTISATION.md).
+        .target(name: "CInferenceKernels", path: "Sources/CInferenceKernels",
+                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+
         // Shared file formats (corpus, queries, TREC runs, qrels, .npy), errors, atomic writes.
         .target(name: "Formats", dependencies: ["CZlib", "CSystem"]),
         // tokenizer.json pipelines as HF tokenizers defines them; optimised in debug too, so that the
@@ -36,7 +42,7 @@ let package = Package(
         .target(name: "Tokenization", dependencies: ["Formats"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // safetensors, tensor kernels over BLAS, the BERT encoder, bi- and cross-encoders.
-        .target(name: "Inference", dependencies: ["CBLAS", "Tokenization", "Formats"],
+        .target(name: "Inference", dependencies: ["CBLAS", "CInferenceKernels", "Tokenization", "Formats"],
                 swiftSettings: inferenceSettings),
         // Shard file format, block codecs, vector encodings, manifest, writer, reader.
         .target(name: "ShardStore", dependencies: ["CZstd", "CLZ4", "Formats"]),

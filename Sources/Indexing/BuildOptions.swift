@@ -1,4 +1,5 @@
 import Formats
+import Inference
 import ShardStore
 
 /// The settings of one `indexer build` run.
@@ -27,6 +28,8 @@ public struct BuildOptions: Sendable {
     public var batchSize: Int = 64
     /// Threads for the model (nil: all cores; does not change the output).
     public var threads: Int?
+    /// The encoder's weight-product precision (part of the model fingerprint).
+    public var precision: Precision = .fp32
     /// Vectors a vector block.
     public var vectorRowsPerBlock: Int = ShardFormat.defaultVectorRowsPerBlock
     /// Raw bytes an id or text block.

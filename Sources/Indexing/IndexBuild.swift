@@ -25,6 +25,7 @@ public enum IndexBuild {
             return try ReplayEmbedder(indexDirectory: String(spec.dropFirst(7)))
         }
         return try Embedders.make(modelDirectory: options.modelDirectory, threads: options.threads,
-                                  queryPrompt: options.queryPrompt, documentPrompt: options.documentPrompt, environment: environment)
+                                  queryPrompt: options.queryPrompt, documentPrompt: options.documentPrompt,
+                                  precision: options.precision, environment: environment)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Formats
 import Indexing
+import Inference
 import Reranking
 import Retrieval
 
@@ -33,6 +34,7 @@ extension JobRunner {
                         o.modelDirectory = spec.index.model
                         o.queryPrompt = spec.index.queryPrompt
                         o.documentPrompt = spec.index.documentPrompt
+                        o.precision = Precision(name: spec.index.precision) ?? .fp32
                         o.quiet = options.quiet
                         o.retriever = retriever
                         o.fusion = s.fusion == "minmax" ? .minMax : .rrf(k: Double(s.rrfK))
@@ -51,6 +53,7 @@ extension JobRunner {
         // Only when set, so that jobs written before the key existed keep their fingerprints;
         // a model's declared weight is in its config.json, an input of the step.
         if let w = rr.interpolate { settings["interpolate"] = "\(w)" }
+        if rr.precision != "fp32" { settings["precision"] = rr.precision }
         return Plan(step: .rerank,
                     inputs: try [paths.candidates, spec.queries, spec.index.directory + "/manifest.json"] + JobRunner.modelFiles(model),
                     settings: settings,
@@ -63,6 +66,7 @@ extension JobRunner {
                         o.batchSize = rr.batchSize
                         o.maxLength = rr.maxLength
                         o.interpolate = rr.interpolate
+                        o.precision = Precision(name: rr.precision) ?? .fp32
                         o.timingsPath = paths.timings
                         o.threads = spec.threads
                         o.progress = !options.quiet

@@ -152,7 +152,8 @@ public final class JobRunner {
         let modelFiles = try JobRunner.modelFiles(ix.model)
         return Plan(step: .build, inputs: [spec.corpus] + modelFiles,
                     settings: JobRunner.promptSettings(ix).merging(["shards": "\(ix.shards)", "vectors": ix.vectors, "codec": ix.codec,
-                               "level": ix.level.map(String.init) ?? "default", "lexical": "\(ix.lexical)"]) { $1 },
+                               "level": ix.level.map(String.init) ?? "default", "lexical": "\(ix.lexical)"]) { $1 }
+                        .merging(ix.precision == "fp32" ? [:] : ["precision": ix.precision]) { $1 },
                     outputs: { try JobRunner.indexFiles(ix.directory) },
                     run: { [spec, options] in
                         var o = BuildOptions(corpusPath: spec.corpus, outDirectory: ix.directory, shardCount: ix.shards)
@@ -164,6 +165,7 @@ public final class JobRunner {
                         if let l = ix.level { o.level = l }
                         o.batchSize = ix.batchSize
                         o.threads = spec.threads
+                        o.precision = Precision(name: ix.precision) ?? .fp32
                         o.quiet = options.quiet
                         try JobRunner.applyLexical(&o, ix.lexical)
                         return try self.buildIndex(o)

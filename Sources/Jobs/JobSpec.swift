@@ -29,6 +29,8 @@ public struct JobSpec: Sendable, Equatable {
         public var level: Int?
         public var lexical: Bool = false
         public var batchSize: Int = 64
+        /// The bi-encoder's precision for documents and queries: fp32, bf16 or int8.
+        public var precision: String = "fp32"
     }
     public var index: Index
 
@@ -55,6 +57,8 @@ public struct JobSpec: Sendable, Equatable {
         /// Weight of the first stage's score in the head's order; nil: the model's declared
         /// weight (0 when it declares none).
         public var interpolate: Double?
+        /// The cross-encoder's precision: fp32, bf16 or int8.
+        public var precision: String = "fp32"
     }
     /// nil when the job does not rerank.
     public var rerank: Rerank?
@@ -143,7 +147,7 @@ extension JobSpec {
 
         let ir = try r.object("index")
         try ir.refuseUnknown(["dir", "shards", "model", "vectors", "codec", "level", "lexical", "batch_size",
-                              "query_prompt", "document_prompt"])
+                              "query_prompt", "document_prompt", "precision"])
         index = Index(directory: try ir.path("dir", relativeTo: dir, default: "../shards/\(name)"),
                       model: try ir.modelPath("model", relativeTo: dir, default: "../models/all-MiniLM-L6-v2"))
         index.queryPrompt = try ir.optionalString("query_prompt")
@@ -154,6 +158,7 @@ extension JobSpec {
         index.level = try ir.optionalInt("level", in: 1...19)  // as `indexer build --level`
         index.lexical = try ir.bool("lexical", default: false)
         index.batchSize = try ir.int("batch_size", default: 64, in: 1...4096)
+        index.precision = try ir.choice("precision", ["fp32", "bf16", "int8"], default: "fp32")
 
         let sr = try r.object("search")
         try sr.refuseUnknown(["retriever", "top_n", "batch_size", "fusion", "rrf_k", "fusion_depth"])
@@ -172,7 +177,7 @@ extension JobSpec {
             rerank = nil
         } else {
             let rr = try r.object("rerank")
-            try rr.refuseUnknown(["model", "depth", "tail", "batch_size", "max_length", "interpolate"])
+            try rr.refuseUnknown(["model", "depth", "tail", "batch_size", "max_length", "interpolate", "precision"])
             var x = Rerank()
             x.model = rr.object["model"] == nil || rr.isNull("model") ? nil : try rr.modelPath("model", relativeTo: dir)
             x.depth = try rr.int("depth", default: 20, in: 1...10_000)
@@ -180,6 +185,7 @@ extension JobSpec {
             x.batchSize = try rr.int("batch_size", default: 32, in: 1...4096)
             x.maxLength = try rr.optionalInt("max_length", in: 8...512)
             x.interpolate = try rr.optionalDouble("interpolate")
+            x.precision = try rr.choice("precision", ["fp32", "bf16", "int8"], default: "fp32")
             if let w = x.interpolate, !(0...1).contains(w) {
                 throw rr.fail("interpolate", "\(w) is outside 0...1")
             }

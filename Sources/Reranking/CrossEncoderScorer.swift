@@ -14,10 +14,10 @@ public final class CrossEncoderScorer: PairScorer, @unchecked Sendable {
     private let tokenizer: any TextTokenizer
 
     /// Loads `modelDirectory` with `maxLength` word pieces per pair (nil: the folder's declared
-    /// maximum, ``RerankModel/declaredMaxLength(modelDirectory:)``) on `threads` threads.
-    public init(modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil) throws {
+    /// maximum, ``RerankModel/declaredMaxLength(modelDirectory:)``) on `threads` threads at `precision`.
+    public init(modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil, precision: Precision = .fp32) throws {
         let length = try maxLength ?? RerankModel.declaredMaxLength(modelDirectory: modelDirectory)
-        model = try CrossEncoder(modelDirectory: modelDirectory, maxLength: length, threads: threads)
+        model = try CrossEncoder(modelDirectory: modelDirectory, maxLength: length, threads: threads, precision: precision)
         tokenizer = try Tokenizers.load(modelDirectory: modelDirectory)
     }
 

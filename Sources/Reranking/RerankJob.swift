@@ -26,7 +26,7 @@ public enum RerankJob {
         let source = try DocumentTextSources.open(options.docsPath)
         let modelDirectory = try RerankModel.resolve(options.model)
         let scorer = try CrossEncoderScorer(modelDirectory: modelDirectory, maxLength: options.maxLength,
-                                            threads: options.threads)
+                                            threads: options.threads, precision: options.precision)
         var resolved = options
         resolved.interpolate = try options.interpolate ?? RerankModel.declaredInterpolation(modelDirectory: modelDirectory)
         var summary = try rerank(candidates, source: source, scorer: scorer, options: resolved)

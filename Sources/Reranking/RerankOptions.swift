@@ -1,5 +1,6 @@
-import Foundation
 import Formats
+import Foundation
+import Inference
 
 /// Everything `indexer rerank` needs, validated by the command.
 public struct RerankOptions: Sendable {
@@ -32,6 +33,8 @@ public struct RerankOptions: Sendable {
     public var outPath: String
     /// Worker threads (nil: every core).
     public var threads: Int?
+    /// The cross-encoder's weight-product precision (part of the model fingerprint).
+    public var precision: Precision = .fp32
     /// Print progress on stderr.
     public var progress: Bool = true
 

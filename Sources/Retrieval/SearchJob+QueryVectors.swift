@@ -35,7 +35,7 @@ extension SearchJob {
                              environment: [String: String]) throws -> [Float] {
         let embedder = try makeQueryEmbedder(options, environment: environment)
         guard embedder.fingerprint == manifest.modelFingerprint else {
-            throw IndexerError(.mismatch, "the index was built with model '\(manifest.modelFingerprint)', the queries would be embedded with '\(embedder.fingerprint)'; search with the index's model (--model) and prompts (--query-prompt, --document-prompt)", path: options.indexDirectory)
+            throw IndexerError(.mismatch, "the index was built with model '\(manifest.modelFingerprint)', the queries would be embedded with '\(embedder.fingerprint)'; search with the index's model (--model), prompts (--query-prompt, --document-prompt) and precision (--precision)", path: options.indexDirectory)
         }
         guard embedder.dimension == manifest.dimension else {
             throw IndexerError(.mismatch, "the model gives \(embedder.dimension) components, the index holds \(manifest.dimension)", path: options.indexDirectory)

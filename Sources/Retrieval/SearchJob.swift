@@ -31,6 +31,8 @@ public struct SearchOptions: Sendable {
     /// Prompt overrides, as the build's (they are part of the fingerprint).
     public var queryPrompt: String?
     public var documentPrompt: String?
+    /// The query encoder's precision; part of the fingerprint, so it must be the index's.
+    public var precision: Precision = .fp32
     /// No progress output.
     public var quiet = false
     /// The first stage: dense (default), bm25 (needs `indexer build --lexical`) or hybrid.
@@ -232,6 +234,7 @@ public enum SearchJob {
             throw IndexerError(.usage, "INDEXER_TEST_EMBEDDER=\(spec) replays document vectors; it cannot embed queries")
         }
         return try Embedders.make(modelDirectory: options.modelDirectory, threads: options.threads,
-                                  queryPrompt: options.queryPrompt, documentPrompt: options.documentPrompt, environment: environment)
+                                  queryPrompt: options.queryPrompt, documentPrompt: options.documentPrompt,
+                                  precision: options.precision, environment: environment)
     }
 }

@@ -8,7 +8,8 @@ protocol ArchitectureFamily {
     /// that an unsupported setting is reported as such rather than as a weights problem.
     static func validate(config: ModelConfig) throws
     /// The encoder of a checkpoint (a base model or the encoder inside a classifier).
-    static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture
+    /// The encoder, its weight products prepared at `precision` (``Linear/prepared(for:)``).
+    static func encoder(config: ModelConfig, weights: SafeTensorsFile, precision: Precision) throws -> any EncoderArchitecture
     /// The sequence-classification head of a `…ForSequenceClassification` checkpoint.
     static func head(config: ModelConfig, weights: SafeTensorsFile, encoder: any EncoderArchitecture) throws -> any SequenceClassificationHead
 }

@@ -64,6 +64,8 @@ final class EncoderWorkspace {
 struct WeightReader {
     let file: SafeTensorsFile
     let prefix: String
+    /// The precision of the encoder's weight products; heads stay fp32 (one row a sequence).
+    var precision: Precision = .fp32
 
     /// The tensor `prefix + name`, checked against `shape`.
     func tensor(_ name: String, _ shape: [Int]) throws -> FloatBuffer {
@@ -75,6 +77,10 @@ struct WeightReader {
 
     /// A dense layer `name.weight` (`out × inp`) with `name.bias`, or a zero bias when `bias` is false.
     func linear(_ name: String, out: Int, inp: Int, bias: Bool = true) throws -> Linear {
+        try fp32Linear(name, out: out, inp: inp, bias: bias).prepared(for: precision)
+    }
+
+    private func fp32Linear(_ name: String, out: Int, inp: Int, bias: Bool = true) throws -> Linear {
         Linear(weight: try tensor(name + ".weight", [out, inp]),
                bias: bias ? try tensor(name + ".bias", [out]) : FloatBuffer(count: out),
                inFeatures: inp, outFeatures: out)
@@ -90,11 +96,11 @@ struct WeightReader {
     func stackedQKV(_ names: [String], hidden h: Int) throws -> Linear {
         let weight = FloatBuffer(count: 3 * h * h), bias = FloatBuffer(count: 3 * h)
         for (j, name) in names.enumerated() {
-            let part = try linear(name, out: h, inp: h)
+            let part = try fp32Linear(name, out: h, inp: h)
             (weight.pointer + j * h * h).update(from: part.weight.pointer, count: h * h)
             (bias.pointer + j * h).update(from: part.bias.pointer, count: h)
         }
-        return Linear(weight: weight, bias: bias, inFeatures: h, outFeatures: 3 * h)
+        return Linear(weight: weight, bias: bias, inFeatures: h, outFeatures: 3 * h).prepared(for: precision)
     }
 
     /// The first of `prefixes` under which `probe` exists, or an error listing what was tried.

@@ -36,8 +36,8 @@ final class ModernBert: ArchitectureFamily, EncoderArchitecture, @unchecked Send
         _ = try ropeThetas(c)
     }
 
-    static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture {
-        try ModernBert(config: config, weights: weights)
+    static func encoder(config: ModelConfig, weights: SafeTensorsFile, precision: Precision) throws -> any EncoderArchitecture {
+        try ModernBert(config: config, weights: weights, precision: precision)
     }
 
     static func head(config: ModelConfig, weights: SafeTensorsFile, encoder: any EncoderArchitecture) throws -> any SequenceClassificationHead {
@@ -47,7 +47,7 @@ final class ModernBert: ArchitectureFamily, EncoderArchitecture, @unchecked Send
     }
 
     // Reads the whole config first, then the weights: one straight list of keys and tensors.
-    init(config c: ModelConfig, weights file: SafeTensorsFile) throws {
+    init(config c: ModelConfig, weights file: SafeTensorsFile, precision: Precision = .fp32) throws {
         hiddenSize = try c.int("hidden_size"); heads = try c.int("num_attention_heads")
         let d = try c.headSize(hidden: hiddenSize, heads: heads)
         guard d % 2 == 0 else { throw c.error("rotary embeddings need an even head size, not \(d)") }
@@ -62,7 +62,8 @@ final class ModernBert: ArchitectureFamily, EncoderArchitecture, @unchecked Send
         let halfWindow = try c.int("local_attention", default: 128) / 2
         let types = try Self.layerTypes(c, count: layerCount)
         let thetas = try Self.ropeThetas(c)
-        let w = WeightReader(file: file, prefix: try WeightReader.prefix(in: file, candidates: Self.prefixes, probe: "embeddings.tok_embeddings.weight"))
+        let w = WeightReader(file: file, prefix: try WeightReader.prefix(in: file, candidates: Self.prefixes, probe: "embeddings.tok_embeddings.weight"),
+                             precision: precision)
         let h = hiddenSize
         embeddings = try w.tensor("embeddings.tok_embeddings.weight", [vocabSize, h])
         embeddingNorm = try w.norm("embeddings.norm", size: h, eps: eps, bias: normBias)

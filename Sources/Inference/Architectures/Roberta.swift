@@ -14,10 +14,10 @@ enum Roberta: ArchitectureFamily {
 
     static func validate(config: ModelConfig) throws { _ = try options(config) }
 
-    static func encoder(config: ModelConfig, weights: SafeTensorsFile) throws -> any EncoderArchitecture {
+    static func encoder(config: ModelConfig, weights: SafeTensorsFile, precision: Precision) throws -> any EncoderArchitecture {
         let options = try options(config)
         let prefix = try WeightReader.prefix(in: weights, candidates: prefixes, probe: "embeddings.word_embeddings.weight")
-        return try PostNormEncoder(options: options, weights: WeightReader(file: weights, prefix: prefix))
+        return try PostNormEncoder(options: options, weights: WeightReader(file: weights, prefix: prefix, precision: precision))
     }
 
     static func head(config: ModelConfig, weights: SafeTensorsFile, encoder: any EncoderArchitecture) throws -> any SequenceClassificationHead {

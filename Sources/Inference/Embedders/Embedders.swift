@@ -9,7 +9,7 @@ public enum Embedders {
     /// `modelDirectory` is a folder or `hf:ORG/NAME[@REV]` (``ModelResolver``); the prompts
     /// override the folder's own (nil: the folder's).
     public static func make(modelDirectory: String, threads: Int?, queryPrompt: String? = nil, documentPrompt: String? = nil,
-                            environment: [String: String]) throws -> DocumentEmbedder {
+                            precision: Precision = .fp32, environment: [String: String]) throws -> DocumentEmbedder {
         if let spec = environment["INDEXER_TEST_EMBEDDER"], !spec.isEmpty {
             guard spec.hasPrefix("hash-"), let d = Int(spec.dropFirst(5)), (1...4096).contains(d) else {
                 throw IndexerError(.usage, "INDEXER_TEST_EMBEDDER='\(spec)' must be hash-DIM")
@@ -17,6 +17,6 @@ public enum Embedders {
             return HashEmbedder(dimension: d)
         }
         return try BiEncoder(modelDirectory: try ModelResolver(environment: environment).resolve(modelDirectory), threads: threads,
-                             queryPrompt: queryPrompt, documentPrompt: documentPrompt)
+                             queryPrompt: queryPrompt, documentPrompt: documentPrompt, precision: precision)
     }
 }

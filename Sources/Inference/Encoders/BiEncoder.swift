@@ -26,6 +26,8 @@ public final class BiEncoder: @unchecked Sendable {
     public let prompts: Prompts
     /// Worker threads.
     public var threads: Int { pool.threads }
+    /// The precision of the encoder's weight products (part of the fingerprint).
+    public let precision: Precision
 
     let tokenizer: any TextTokenizer
     let pool: EncoderPool
@@ -41,14 +43,15 @@ public final class BiEncoder: @unchecked Sendable {
     /// Loads a model folder. `maxLength` defaults to sentence_bert_config.json's
     /// max_seq_length (else tokenizer_config.json's model_max_length, else the model's maximum
     /// positions); `threads` to the core count; `queryPrompt` and `documentPrompt` replace the
-    /// folder's prompts when given ("" for none).
+    /// folder's prompts when given ("" for none); `precision` is that of the weight products.
     public init(modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil,
-                queryPrompt: String? = nil, documentPrompt: String? = nil) throws {
+                queryPrompt: String? = nil, documentPrompt: String? = nil, precision: Precision = .fp32) throws {
         self.modelDirectory = modelDirectory
+        self.precision = precision
         modules = try SentenceTransformerModules.load(directory: modelDirectory)
         let encoderFolder = modules.transformerPath.isEmpty ? modelDirectory : modelDirectory + "/" + modules.transformerPath
         directory = try ModelDirectory(path: encoderFolder)
-        let encoder = try directory.encoder()
+        let encoder = try directory.encoder(precision: precision)
         hiddenSize = encoder.hiddenSize
         pooling = modules.pooling
         dimension = try BiEncoder.outputWidth(modules, hiddenSize: hiddenSize, path: modelDirectory)
@@ -90,7 +93,7 @@ public final class BiEncoder: @unchecked Sendable {
     }
 
     /// sha256 hex over (model.safetensors sha256, config.json, pooling config, tokenizer
-    /// files, max length, Dense modules, normalisation, prompts): identifies what made a
+    /// files, max length, Dense modules, normalisation, prompts, precision unless fp32): identifies what made a
     /// vector, so an index built with one prompt is never searched with another. The weights
     /// digest is computed on first use and remembered for the process.
     public var fingerprint: String {
@@ -113,6 +116,7 @@ public final class BiEncoder: @unchecked Sendable {
         if !prompts.query.isEmpty { settings += "query-prompt \(prompts.query.debugDescription)\n" }
         if !prompts.document.isEmpty { settings += "document-prompt \(prompts.document.debugDescription)\n" }
         if !prompts.text.isEmpty { settings += "text-prompt \(prompts.text.debugDescription)\n" }
+        settings += precision.fingerprintSetting
         let hex = directory.fingerprint(kind: "biencoder", extraFiles: files, settings: settings)
         fingerprintValue = hex
         return hex

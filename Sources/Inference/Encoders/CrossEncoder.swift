@@ -16,6 +16,8 @@ public final class CrossEncoder: @unchecked Sendable {
     public let maxLength: Int
     /// Worker threads.
     public var threads: Int { pool.threads }
+    /// The precision of the encoder's weight products (part of the fingerprint).
+    public let precision: Precision
 
     let tokenizer: any TextTokenizer
     let pool: EncoderPool
@@ -26,10 +28,11 @@ public final class CrossEncoder: @unchecked Sendable {
 
     /// Loads a model folder (config.json, model.safetensors with the encoder and the family's
     /// classification head, tokenizer files).
-    public init(modelDirectory: String, maxLength: Int = 512, threads: Int? = nil) throws {
+    public init(modelDirectory: String, maxLength: Int = 512, threads: Int? = nil, precision: Precision = .fp32) throws {
         self.modelDirectory = modelDirectory
+        self.precision = precision
         directory = try ModelDirectory(path: modelDirectory)
-        let encoder = try directory.encoder()
+        let encoder = try directory.encoder(precision: precision)
         head = try directory.classificationHead(for: encoder)
         guard maxLength >= 3, maxLength <= encoder.maxTokens else {
             throw IndexerError(.usage, "max length must be in 3...\(encoder.maxTokens) for this model, not \(maxLength)")
@@ -39,12 +42,12 @@ public final class CrossEncoder: @unchecked Sendable {
         pool = try EncoderPool(encoder: encoder, threads: threads, maxTokens: maxLength)
     }
 
-    /// sha256 hex over (weights sha256, config.json, tokenizer files, max length).
+    /// sha256 hex over (weights sha256, config.json, tokenizer files, max length, precision unless fp32).
     public var fingerprint: String {
         fingerprintLock.lock()
         defer { fingerprintLock.unlock() }
         if let fingerprintValue { return fingerprintValue }
-        let hex = directory.fingerprint(kind: "crossencoder", extraFiles: [], settings: "max-length \(maxLength)\nlogit raw\n")
+        let hex = directory.fingerprint(kind: "crossencoder", extraFiles: [], settings: "max-length \(maxLength)\nlogit raw\n" + precision.fingerprintSetting)
         fingerprintValue = hex
         return hex
     }

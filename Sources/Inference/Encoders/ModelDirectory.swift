@@ -30,8 +30,8 @@ struct ModelDirectory {
     }
 
     /// The encoder of the checkpoint, built by its family.
-    func encoder() throws -> any EncoderArchitecture {
-        try family.encoder(config: config, weights: weights)
+    func encoder(precision: Precision = .fp32) throws -> any EncoderArchitecture {
+        try family.encoder(config: config, weights: weights, precision: precision)
     }
 
     /// The sequence-classification head of the checkpoint, built by its family.

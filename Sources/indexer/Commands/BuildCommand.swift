@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import Indexing
+import Inference
 import ShardStore
 
 /// `indexer build`: embed a corpus into N compressed, checksummed shards (resumable).
@@ -11,7 +12,7 @@ struct BuildCommand: Command {
     usage: indexer build --corpus PATH --out INDEX_DIR --shards N [--shard-id I|env] [--model M]
                          [--query-prompt P] [--document-prompt P]
                          [--vectors f32|f16|int8] [--codec zstd|lz4|none] [--level L]
-                         [--batch-size B] [--threads T] [--lexical] [--quiet]
+                         [--batch-size B] [--threads T] [--precision P] [--lexical] [--quiet]
 
     Embeds every document (BEIR corpus.jsonl, plain or .gz: title + " " + text; or TSV
     id<TAB>text, .tsv or .tsv.gz) with the bi-encoder and writes INDEX_DIR/shard-I-of-N.shard
@@ -35,6 +36,7 @@ struct BuildCommand: Command {
       --level L           zstd level 1...19 (default 3)
       --batch-size B      texts a model call (default 64; does not change the output)
       --threads T         model threads (default: all cores; does not change the output)
+      --precision P       fp32 (default), bf16 or int8 encoder (docs/QUANTISATION.md; in the fingerprint)
       --lexical           also write a BM25 inverted index into every shard (Anserini's
                           English analysis of the embedded text; docs/LEXICAL.md), for
                           indexer search --retriever bm25|hybrid
@@ -50,7 +52,7 @@ struct BuildCommand: Command {
 
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--corpus", "--out", "--shards", "--shard-id", "--model", "--vectors",
-                                                   "--query-prompt", "--document-prompt", "--codec", "--level", "--batch-size", "--threads"], flags: ["--quiet", "--lexical"])
+                                                   "--query-prompt", "--document-prompt", "--codec", "--level", "--batch-size", "--threads", "--precision"], flags: ["--quiet", "--lexical"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         let n = try a.int("--shards", in: 1...9999) ?? { throw IndexerError(.usage, "missing --shards") }()
         var o = BuildOptions(corpusPath: try a.required("--corpus"), outDirectory: try a.required("--out"), shardCount: n)
@@ -64,11 +66,13 @@ struct BuildCommand: Command {
         o.batchSize = try a.int("--batch-size", default: 64, in: 1...65536)!
         o.threads = try a.int("--threads", in: 1...1024)
         o.quiet = a.flag("--quiet")
+        o.precision = try a.precision()
         o.lexical = a.flag("--lexical")
         options = o
     }
 
     func run() throws -> Int32 {
+        if options.precision != .fp32 { Console.info("build: precision \(options.precision.kernelPath)") }
         _ = try IndexBuild.run(options)
         return 0
     }

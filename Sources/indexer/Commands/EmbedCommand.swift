@@ -9,7 +9,7 @@ struct EmbedCommand: Command {
     static let usage = """
     usage: indexer embed --input FILE --out FILE.npy [--model DIR|hf:ORG/NAME[@REV]]
                          [--as text|query|document] [--query-prompt P] [--document-prompt P]
-                         [--batch-size B] [--threads T] [--max-length L] [--quiet]
+                         [--batch-size B] [--threads T] [--max-length L] [--precision P] [--quiet]
 
     Reads JSON lines (plain or .gz): a BEIR corpus record {"_id", "title", "text"} is
     embedded as (title + " " + text) stripped of surrounding whitespace, as BEIR does; any
@@ -28,6 +28,7 @@ struct EmbedCommand: Command {
       --batch-size B    texts per model call (default 32; does not change the output)
       --threads T       encoder threads (default: all cores; does not change the output)
       --max-length L    word pieces per text (default: the model's, 256 for MiniLM)
+      --precision P     fp32 (default), bf16 or int8 weight products (docs/QUANTISATION.md)
       --quiet           no progress and no summary on stderr
 
     Exit 2 for a malformed input line (file:line named), 1 for a missing or damaged model.
@@ -36,10 +37,11 @@ struct EmbedCommand: Command {
     let model: String, input: String, output: String
     let batchSize: Int, threads: Int?, maxLength: Int?, quiet: Bool
     let prompting: EmbedPrompting
+    let precision: Precision
 
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--model", "--input", "--out", "--batch-size", "--threads", "--max-length",
-                                                   "--as", "--query-prompt", "--document-prompt"], flags: ["--quiet"])
+                                                   "--as", "--query-prompt", "--document-prompt", "--precision"], flags: ["--quiet"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         model = a.string("--model") ?? "models/all-MiniLM-L6-v2"
         input = try a.required("--input")
@@ -50,14 +52,16 @@ struct EmbedCommand: Command {
         quiet = a.flag("--quiet")
         prompting = EmbedPrompting(role: TextRole(rawValue: try a.choice("--as", ["text", "query", "document"], default: "text"))!,
                                    queryPrompt: a.string("--query-prompt"), documentPrompt: a.string("--document-prompt"))
+        precision = try a.precision()
     }
 
     func run() throws -> Int32 {
         try OutputPath.refuseOverwriting(output: ("vectors file", output), inputs: [("input", input)])
         let s = try EmbedFile.run(modelDirectory: model, input: input, output: output, batchSize: batchSize,
-                                  threads: threads, maxLength: maxLength, prompting: prompting, quiet: quiet)
+                                  threads: threads, maxLength: maxLength, prompting: prompting, quiet: quiet, precision: precision)
         if !quiet {
             let secs = max(s.encodeSeconds, 1e-9)
+            if precision != .fp32 { Console.info("embed: precision \(precision.kernelPath)") }
             Console.info(String(format: "embed: %d texts, %d tokens, dim %d in %.2f s: %.1f texts/s, %.1f tokens/s",
                                 s.texts, s.tokens, s.dimension, s.encodeSeconds, Double(s.texts) / secs,
                                 Double(s.tokens) / secs))

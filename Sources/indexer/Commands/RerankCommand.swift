@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import Inference
 import Reranking
 
 /// `indexer rerank`: rescore the top of a first-stage run with a cross-encoder.
@@ -10,7 +11,7 @@ struct RerankCommand: Command {
     usage: indexer rerank --candidates RUN --queries FILE --docs INDEX_DIR|CORPUS --depth K --out RUN
                           [--model DIR|hf:ORG/NAME[@REV]] [--tail keep|drop] [--batch-size B]
                           [--max-length N] [--interpolate W] [--timings FILE] [--tag NAME]
-                          [--threads T] [--quiet]
+                          [--threads T] [--precision P] [--quiet]
 
     Per query, the first K candidates of RUN (first-stage order: score descending, then the rank
     field, then file order) are scored by the cross-encoder and sorted by its score (ties keep
@@ -39,6 +40,7 @@ struct RerankCommand: Command {
       --timings FILE       JSON lines, one a query: pairs, tokens, ms (read by indexer report)
       --tag NAME           run tag (default rerank)
       --threads T          model threads (default: all cores; does not change the output)
+      --precision P        fp32 (default), bf16 or int8 cross-encoder (docs/QUANTISATION.md)
       --quiet              no progress on stderr
     """
 
@@ -47,7 +49,7 @@ struct RerankCommand: Command {
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--candidates", "--queries", "--docs", "--model", "--depth", "--out",
                                                    "--tail", "--batch-size", "--max-length", "--interpolate", "--timings", "--tag",
-                                                   "--threads"], flags: ["--quiet"])
+                                                   "--threads", "--precision"], flags: ["--quiet"])
         guard a.positionals.isEmpty else {
             throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'")
         }
@@ -63,6 +65,7 @@ struct RerankCommand: Command {
         o.tag = a.string("--tag") ?? "rerank"
         o.threads = try a.int("--threads", in: 1...1024)
         o.progress = !a.flag("--quiet")
+        o.precision = try a.precision()
         try RerankJob.validate(o)
         options = o
     }
@@ -71,6 +74,7 @@ struct RerankCommand: Command {
         let inputs = [("candidate run", options.candidatesPath), ("queries", options.queriesPath), ("documents", options.docsPath)]
         try OutputPath.refuseOverwriting(output: ("reranked run", options.outPath), inputs: inputs)
         if let t = options.timingsPath { try OutputPath.refuseOverwriting(output: ("timings", t), inputs: inputs) }
+        if options.precision != .fp32 { Console.info("rerank: precision \(options.precision.kernelPath)") }
         let s = try RerankJob.run(options)
         let rate = s.scoringSeconds > 0 ? Double(s.pairs) / s.scoringSeconds : 0
         Console.info(String(format: "reranked %d queries: %d pairs, %d word pieces in %.1f s (%.1f pairs/s); wrote %d lines to %@ (model %@, max length %d, interpolation %g)",

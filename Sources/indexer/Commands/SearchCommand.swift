@@ -1,6 +1,7 @@
 import Formats
 import Indexing
 import Foundation
+import Inference
 import Lexical
 import Retrieval
 
@@ -13,7 +14,7 @@ struct SearchCommand: Command {
                           [--tag NAME] [--shard-id I|env] [--model M] [--query-prompt P]
                           [--document-prompt P] [--batch-size B]
                           [--threads T] [--retriever dense|bm25|hybrid] [--k1 K1] [--b B]
-                          [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--quiet]
+                          [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--precision P] [--quiet]
                           [--query-vectors FILE]
            indexer search --index INDEX_DIR --queries FILE [--qrels FILE] [--model DIR]
                           --write-query-vectors FILE
@@ -53,6 +54,7 @@ struct SearchCommand: Command {
       --query-vectors FILE
                           take the query vectors from FILE instead of embedding them; a file
                           from another model, dimension or query file is refused
+      --precision P       query encoder fp32 (default), bf16 or int8: the index's (it is in the fingerprint)
       --quiet             no progress or summary on stderr (warnings stay)
 
     BM25 statistics (N, average length, df) are those of the whole index, also with
@@ -71,7 +73,7 @@ struct SearchCommand: Command {
         let a = try Arguments(arguments, options: ["--index", "--queries", "--top-n", "--out", "--qrels", "--tag", "--shard-id",
                                                    "--model", "--query-prompt", "--document-prompt", "--batch-size", "--threads", "--retriever", "--k1", "--b",
                                                    "--fusion", "--rrf-k", "--fusion-depth",
-                                                   "--write-query-vectors", "--query-vectors"], flags: ["--quiet"])
+                                                   "--write-query-vectors", "--query-vectors", "--precision"], flags: ["--quiet"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         writeVectors = a.string("--write-query-vectors")
         if writeVectors != nil {
@@ -95,6 +97,7 @@ struct SearchCommand: Command {
         o.batchSize = try a.int("--batch-size", default: 64, in: 1...65536)!
         o.threads = try a.int("--threads", in: 1...1024)
         o.quiet = a.flag("--quiet")
+        o.precision = try a.precision()
         o.retriever = Retriever(rawValue: try a.choice("--retriever", ["dense", "bm25", "hybrid"], default: "dense"))!
         if a.string("--tag") == nil { o.tag = "indexer-" + o.retriever.rawValue }
         func positive(_ name: String, default d: Float, max: Float) throws -> Float {
@@ -135,6 +138,7 @@ struct SearchCommand: Command {
         }
         try OutputPath.refuseOverwriting(output: ("run", options.outPath),
                                          inputs: [("queries", options.queriesPath)] + (options.qrelsPath.map { [("qrels", $0)] } ?? []))
+        if options.precision != .fp32 { Console.info("search: precision \(options.precision.kernelPath)") }
         _ = try SearchJob.run(options)
         return 0
     }
