@@ -9,7 +9,14 @@ extension DecisionReport {
         var written = ["report.md", "report.json", "report.html"]
         let md = report.markdown()
         try AtomicFile.write(md, to: req.outDir + "/report.md")
-        try AtomicFile.write(ReportHTML.page(markdown: md, sweepSVG: req.sweep != nil ? SweepPlot.svg(report) : nil), to: req.outDir + "/report.html")
+        var images: [String: String] = [:]
+        if req.sweep != nil { images["sweep.svg"] = SweepPlot.svg(report) }
+        if report.choice != nil {
+            images["frontier.svg"] = FrontierPlot.svg(report)
+            try AtomicFile.write(images["frontier.svg"]!, to: req.outDir + "/frontier.svg")
+            written.append("frontier.svg")
+        }
+        try AtomicFile.write(ReportHTML.page(markdown: md, images: images), to: req.outDir + "/report.html")
         try AtomicFile.write(report.json().rendered() + "\n", to: req.outDir + "/report.json")
         if req.sweep != nil {
             try AtomicFile.write(report.sweepCSV(), to: req.outDir + "/sweep.csv")
@@ -36,14 +43,17 @@ extension DecisionReport {
         s += "| judgments (qrels) | `\(request.qrelsPath)` (\(judgedQueries) judged queries) |\n"
         s += "| first stage (candidates) | `\(request.firstStagePath)` |\n"
         for x in comparisons {
-            s += "| reranked, depth \(x.depth) | `\(x.rerankedPath)` |\n"
-            if let cost = x.cost { s += "| timings, depth \(x.depth) | `\(cost.path)` |\n" }
+            s += "| reranked, \(x.model == nil ? "" : x.name + ", ")depth \(x.depth) | `\(x.rerankedPath)` |\n"
+            if let cost = x.cost { s += "| timings, \(x.model == nil ? "" : x.name + ", ")depth \(x.depth) | `\(cost.path)` |\n" }
         }
+        for b in request.baselines { s += "| baseline \(b.name) | `\(b.path)` |\n" }
         s += "\n\(evaluatedQueries) queries are evaluated: the judged queries present in the first-stage run"
         s += request.rules.allJudged ? " plus judged queries it misses, counted as 0 (--all-judged).\n" : " (trec_eval's rule; judged queries it misses are skipped).\n"
         if unjudgedFirstStageQueries > 0 { s += "\(unjudgedFirstStageQueries) first-stage queries have no judgments and are ignored.\n" }
         if c.missingInReranked > 0 { s += "\(c.missingInReranked) evaluated queries are missing from the reranked run and count as 0 there.\n" }
-        if comparisons.count > 1 { s += "\nThe sections below are about depth \(c.depth), the recommended depth of the sweep (section 4).\n" }
+        if choice != nil {
+            s += "\nThe sections below are about \(c.name) (depth \(c.depth)), the verdict's configuration (section 4).\n"
+        } else if comparisons.count > 1 { s += "\nThe sections below are about depth \(c.depth), the recommended depth of the sweep (section 4).\n" }
 
         s += "\n## 1. Recall headroom: what a reranker can and cannot fix\n\n"
         s += "A reranker only reorders the first stage's top \(h.depth). Recall@\(h.depth) of the first stage is **\(fixed4(h.recallAtDepth))** "
@@ -79,7 +89,8 @@ extension DecisionReport {
             s += "No timings file was given (`--timings`): the cost is unknown.\n"
         }
 
-        if comparisons.count > 1 {
+        let sweepShown = comparisons.count > 1 && request.names == nil
+        if sweepShown {
             s += "\n## 4. Depth sweep\n\n"
             s += "| depth | nDCG@\(k) | change | randomisation p | wins / ties / losses | Recall@depth (first stage) | perfect-reranker nDCG@\(k) | p50 ms | p95 ms | pairs/query |\n"
             s += "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n"
@@ -99,6 +110,7 @@ extension DecisionReport {
             s += "![nDCG@\(k) and latency against rerank depth](sweep.svg)\n\nThe same data: [sweep.csv](sweep.csv).\n"
         }
 
+        s += extraSections(from: sweepShown ? 5 : 4)
         s += "\n## How the verdict is decided\n\n"
         s += "In this order, on nDCG@\(k) at depth \(c.depth):\n\n"
         s += "1. **reranking pays** if the gain is >= \(t.minimumGain) and the randomisation p < \(t.alpha);\n"
@@ -108,10 +120,11 @@ extension DecisionReport {
         s += "5. otherwise **gain not significant**;\n"
         if let b = t.latencyBudgetMs {
             s += "6. a run that pays (rule 1) whose p95 rerank cost per query is over the \(budgetText(b)) ms budget is **pays but does not fit**; "
-            s += "it names the depth with the largest gain whose p95 fits (measured, or estimated from the linear fit of p95 against depth; ties: the smaller depth) and the share of the gain it keeps.\n\n"
+            s += "it names the depth with the largest gain whose p95 fits (measured, or estimated from the linear fit of p95 against depth; ties: the smaller depth) and the share of the gain it keeps.\n"
         } else {
-            s += "6. with a latency budget (`--latency-budget-ms`), a run that pays but whose p95 cost is over it would be **pays but does not fit**; no budget was given.\n\n"
+            s += "6. with a latency budget (`--latency-budget-ms`), a run that pays but whose p95 cost is over it would be **pays but does not fit**; no budget was given.\n"
         }
+        s += extraRules() + "\n"
         s += "All figures follow trec_eval's rules (docs/EVALUATION.md): documents re-sorted by score with ties broken by document id (descending), "
         s += "grades >= \(request.rules.relevanceLevel) relevant, nDCG gains = grades, MRR@\(k) = reciprocal rank of the first relevant document within the top \(k).\n"
         return s
@@ -121,6 +134,7 @@ extension DecisionReport {
     public func json() -> JSONValue {
         func comparison(_ x: Comparison) -> JSONValue {
             var p: [(String, JSONValue)] = [
+                ("name", .string(x.name)),
                 ("reranked", .string(x.rerankedPath)),
                 ("depth", .int(x.depth)),
                 ("firstStage", .object(zip(topMetrics, x.firstStage).map { ($0.name, .number($1)) })),
@@ -156,7 +170,7 @@ extension DecisionReport {
         let t = request.thresholds
         return .object([
             ("verdict", .object([("label", .string(verdict.label.rawValue)), ("reason", .string(verdict.reason)),
-                                 ("depth", .int(main.depth))])),
+                                 ("depth", .int(main.depth)), ("configuration", .string(main.name))])),
             ("note", request.note.map { .string($0) } ?? .null),
             ("k", .int(request.k)),
             ("qrels", .string(request.qrelsPath)),
@@ -174,8 +188,8 @@ extension DecisionReport {
             ("cheapestDepth", cheapest.map { .int(comparisons[$0].depth) } ?? .null),
             ("significance", .object([("test", .string("paired randomisation, two-sided, sign flips")),
                                       ("permutations", .int(request.permutations)), ("seed", .int(Int(request.seed)))])),
-            ("comparisons", .array(comparisons.sorted(by: { $0.depth < $1.depth }).map(comparison))),
-        ])
+            ("comparisons", .array((request.names == nil ? comparisons.sorted(by: { $0.depth < $1.depth }) : comparisons).map(comparison))),
+        ] + extraJSON())
     }
 
     /// The sweep as CSV: one row per depth.

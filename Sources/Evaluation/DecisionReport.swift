@@ -53,6 +53,17 @@ public struct ReportRequest: Sendable {
     public var rules = EvaluationRules()
     /// Free text about the inputs, shown under the verdict (how the runs were made, caveats).
     public var note: String?
+    /// One configuration name per reranked run (`--reranked NAME=RUN`); nil = one reranker
+    /// (a single run or a depth sweep). A name given twice is one model at two depths.
+    public var names: [String]?
+    /// Cheaper alternatives without a reranker (`--baseline NAME=RUN`): BM25, dense, hybrid.
+    public var baselines: [NamedRun] = []
+    /// The query file, for the query texts of the per-query drill-down (nil = ids only).
+    public var queriesPath: String?
+    /// Looks up document texts for the drill-down (from an index or a corpus); nil = ids only.
+    public var documentTexts: (@Sendable (Set<String>) throws -> [String: String])?
+    /// Queries listed in the drill-down on each side (lost most, won most); 0 = none.
+    public var drillDown: Int = 5
 
     /// A request with default settings.
     public init(qrelsPath: String, firstStagePath: String, rerankedPaths: [String], timingsPaths: [String] = [], outDir: String) {
@@ -61,6 +72,20 @@ public struct ReportRequest: Sendable {
         self.rerankedPaths = rerankedPaths
         self.timingsPaths = timingsPaths
         self.outDir = outDir
+    }
+}
+
+/// A run with the name the report shows for it.
+public struct NamedRun: Sendable, Equatable {
+    /// The name (`bm25`, `dense`, `hybrid`, a model's name).
+    public var name: String
+    /// The run file.
+    public var path: String
+
+    /// A named run.
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
     }
 }
 
@@ -106,6 +131,8 @@ public struct DecisionReport: Sendable {
 
     /// One reranked run against the first stage.
     public struct Comparison: Sendable {
+        /// The configuration's name: `NAME` or `NAME@depth` (named runs), else `depth N`.
+        public var name: String
         public var rerankedPath: String
         public var depth: Int
         /// Means over the evaluated queries, in the order of ``DecisionReport/topMetrics``.
@@ -122,6 +149,10 @@ public struct DecisionReport: Sendable {
         public var cost: Cost?
         /// Evaluated queries absent from the reranked run (counted as 0).
         public var missingInReranked: Int
+        /// nDCG@k of every evaluated query (the order of the qrels), for the paired tests.
+        public var perQuery: [Double]
+        /// The configuration's model name (`--reranked NAME=RUN`), nil for an unnamed run.
+        public var model: String?
 
         public var ndcgGain: Double { reranked[0] - firstStage[0] }
     }
@@ -135,6 +166,8 @@ public struct DecisionReport: Sendable {
             case recall = "recall is the problem"
             case notSignificant = "gain not significant"
             case doesNotFit = "pays but does not fit"
+            case baselineBetter = "the baseline is better"
+            case baselineAsGood = "no better than the baseline"
         }
         public var label: Label
         public var reason: String
@@ -153,6 +186,19 @@ public struct DecisionReport: Sendable {
     /// Index into ``comparisons`` of the smallest depth keeping ``VerdictThresholds/keepGain`` of the best gain.
     public var cheapest: Int?
     public var verdict: Verdict
+    /// With several named configurations: the best one, the paired tests against it and the
+    /// cheapest configuration indistinguishable from it (the verdict's).
+    public var choice: ModelChoice?
+    /// The baselines, each against the verdict's configuration.
+    public var baselines: [Baseline] = []
+    /// Index into ``baselines`` of the best one (highest nDCG@k), which rule 7 compares.
+    public var bestBaseline: Int?
+    /// The queries the verdict's configuration lost and won most on.
+    public var drillDown: DrillDown?
+    /// The evaluated query ids, in the order of the qrels.
+    public var queryIDs: [String] = []
+    /// nDCG@k of the first stage for every evaluated query.
+    public var firstStagePerQuery: [Double] = []
 
     /// Reads the inputs and computes every figure.
     public static func make(_ req: ReportRequest) throws -> DecisionReport {
@@ -169,45 +215,51 @@ public struct DecisionReport: Sendable {
         let level = req.rules.relevanceLevel
         let firstRankings = queries.map { JudgedRanking(entries: first.entries(for: $0) ?? [], judgments: qrels[$0], relevanceLevel: level) }
         let firstValues = top.map { m in firstRankings.map { $0.value(m) } }
+        let scored = Scored(qrels: qrels, queries: queries, metrics: top, level: level)
 
         var comparisons: [Comparison] = []
+        var runs: [TrecRun] = []
         for (i, path) in req.rerankedPaths.enumerated() {
             let rr = try TrecRun.read(path: path)
+            runs.append(rr)
             // Without a stated depth: the most pairs a query had scored (timings), else the
             // longest list (a run written with --tail drop holds exactly the reranked head).
             let timedDepth = i < req.timingsPaths.count ? try RerankTimings.read(path: req.timingsPaths[i]).map(\.pairs).max() : nil
             let depth = req.sweep?[i] ?? req.depth ?? timedDepth ?? rr.queries.map(\.entries.count).max() ?? 0
             guard depth > 0 else { throw IndexerError.badInput("the reranked run is empty", path: path) }
-            var missing = 0
-            let ranks = queries.map { q -> JudgedRanking in
-                if rr.entries(for: q) == nil { missing += 1 }
-                return JudgedRanking(entries: rr.entries(for: q) ?? [], judgments: qrels[q], relevanceLevel: level)
-            }
-            let values = top.map { m in ranks.map { $0.value(m) } }
+            let (values, missing) = scored.values(rr)
             let diffs = zip(values[0], firstValues[0]).map { $0 - $1 }
             let eps = 1e-12
             let wins = diffs.filter { $0 > eps }.count, losses = diffs.filter { $0 < -eps }.count
             let t = Statistics.pairedTTest(differences: diffs)
-            let headroom = Self.headroom(firstRankings, depth: depth, k: k)
-            var cost: Cost?
-            if i < req.timingsPaths.count {
-                cost = try Self.cost(path: req.timingsPaths[i], queries: queries)
-            }
+            let cost = i < req.timingsPaths.count ? try Self.cost(path: req.timingsPaths[i], queries: queries) : nil
             comparisons.append(Comparison(
-                rerankedPath: path, depth: depth,
+                name: "depth \(depth)", rerankedPath: path, depth: depth,
                 firstStage: firstValues.map(mean), reranked: values.map(mean),
                 wins: wins, ties: diffs.count - wins - losses, losses: losses,
                 pRandomisation: Statistics.randomisationTest(differences: diffs, permutations: req.permutations, seed: req.seed),
-                tStatistic: t.t, pTTest: t.p, headroom: headroom, cost: cost, missingInReranked: missing))
+                tStatistic: t.t, pTTest: t.p, headroom: Self.headroom(firstRankings, depth: depth, k: k), cost: cost,
+                missingInReranked: missing, perQuery: values[0], model: req.names?[i]))
         }
-        let chosen = Self.recommended(comparisons, tolerance: req.thresholds.sweepTolerance)
-        var verdict = Self.verdict(comparisons[chosen], k: k, t: req.thresholds, permutations: req.permutations)
-        if verdict.label == .pays, let fit = Self.budgetVerdict(comparisons, chosen: chosen, t: req.thresholds) {
-            verdict = fit
+        Self.nameConfigurations(&comparisons)
+        let choice = req.names != nil && comparisons.count > 1 ? Self.cheapestIndistinguishable(comparisons, req) : nil
+        let chosen = choice?.chosen ?? Self.recommended(comparisons, tolerance: req.thresholds.sweepTolerance)
+        var report = DecisionReport(request: req, topMetrics: top, judgedQueries: qrels.queryIDs.count, evaluatedQueries: queries.count,
+                                    unjudgedFirstStageQueries: unjudged, comparisons: comparisons, chosen: chosen,
+                                    cheapest: req.names == nil ? Self.cheapestDepth(comparisons, keepGain: req.thresholds.keepGain) : nil,
+                                    verdict: Self.verdict(comparisons[chosen], k: k, t: req.thresholds, permutations: req.permutations),
+                                    choice: choice, queryIDs: queries, firstStagePerQuery: firstValues[0])
+        if report.verdict.label == .pays {
+            // The budget rule looks at the depths of the verdict's model only.
+            let same = comparisons.indices.filter { comparisons[$0].model == comparisons[chosen].model }
+            if let fit = Self.budgetVerdict(same.map { comparisons[$0] }, chosen: same.firstIndex(of: chosen)!, t: req.thresholds) {
+                report.verdict = fit
+            }
         }
-        return DecisionReport(request: req, topMetrics: top, judgedQueries: qrels.queryIDs.count, evaluatedQueries: queries.count,
-                              unjudgedFirstStageQueries: unjudged, comparisons: comparisons, chosen: chosen,
-                              cheapest: Self.cheapestDepth(comparisons, keepGain: req.thresholds.keepGain), verdict: verdict)
+        if let choice { report.verdict.reason = choice.sentence(comparisons, report) + " " + report.verdict.reason }
+        try report.addBaselines(scored)
+        report.drillDown = try DrillDown.make(report, first: first, reranked: runs[chosen], qrels: qrels)
+        return report
     }
 
     static func mean(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count) }

@@ -4,7 +4,7 @@ import Foundation
 /// sweep plot inline). Only the Markdown the report writes is handled: headings, paragraphs,
 /// tables, numbered lists, quotes, `**bold**`, `` `code` `` and the `![..](sweep.svg)` image.
 enum ReportHTML {
-    static func page(markdown: String, sweepSVG: String?) -> String {
+    static func page(markdown: String, images: [String: String]) -> String {
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Reranking decision report</title>\n"
         out += "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}table{border-collapse:collapse;margin:1em 0}"
         out += "td,th{border:1px solid #ccc;padding:.2em .6em}td.n{text-align:right}blockquote{color:#444;border-left:3px solid #ccc;margin:0;padding-left:1em}</style>\n</head>\n<body>\n"
@@ -38,13 +38,21 @@ enum ReportHTML {
                 out += "<h1 id=\"title\">\(inline(String(raw.dropFirst(2))))</h1>\n"
             } else if raw.hasPrefix("## ") {
                 section += 1
-                out += "<h2 id=\"section-\(section)\">\(inline(String(raw.dropFirst(3))))</h2>\n"
+                let title = String(raw.dropFirst(3))
+                let anchor = [("Rerankers:", "rerankers"), ("Baselines:", "baselines"), ("Per-query drill-down", "drill-down")]
+                    .first { title.contains($0.0) }.map { "<a id=\"\($0.1)\"></a>" } ?? ""
+                out += "<h2 id=\"section-\(section)\">\(anchor)\(inline(title))</h2>\n"
             } else if raw.hasPrefix("> ") {
                 out += "<blockquote>\(inline(String(raw.dropFirst(2))))</blockquote>\n"
             } else if raw.hasPrefix("![") {
-                if let svg = sweepSVG { out += "<figure id=\"sweep-plot\">\n\(svg)</figure>\n" }
+                // The image's file names the figure: sweep.svg -> #sweep-plot, frontier.svg -> #frontier-plot.
+                for (file, svg) in images.sorted(by: { $0.key < $1.key }) where raw.hasSuffix("(\(file))") {
+                    out += "<figure id=\"\(file.replacingOccurrences(of: ".svg", with: ""))-plot\">\n\(svg)</figure>\n"
+                }
             } else if raw.hasPrefix("**Verdict") {
                 out += "<p id=\"verdict\">\(inline(raw))</p>\n"
+            } else if raw.count > 4 && raw.hasPrefix("**") && raw.hasSuffix("**") && !raw.dropFirst(2).dropLast(2).contains("*") {
+                out += "<h3>\(inline(raw))</h3>\n"
             } else if !raw.isEmpty {
                 out += "<p>\(inline(raw))</p>\n"
             }
@@ -59,7 +67,7 @@ enum ReportHTML {
 
     /// `code`, **bold**, [text](link) -> text (links to sibling files would not be self-contained).
     static func inline(_ s: String) -> String {
-        var t = escape(s)
+        var t = escape(s).replacingOccurrences(of: "&lt;br&gt;", with: "<br>")
         t = replacePairs(t, "`", "<code>", "</code>")
         t = replacePairs(t, "**", "<strong>", "</strong>")
         while let open = t.range(of: "]("), let start = t[..<open.lowerBound].lastIndex(of: "["),

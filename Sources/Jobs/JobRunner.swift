@@ -3,6 +3,7 @@ import Foundation
 import Formats
 import Indexing
 import Inference
+import Reranking
 import ShardStore
 
 /// The steps of a job, in pipeline order.
@@ -193,7 +194,7 @@ public final class JobRunner {
     }
 
     func reportPlan() -> Plan {
-        Plan(step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings],
+        Plan(step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings, spec.queries],
              settings: spec.reportLatencyBudgetMs.map { ["k": "\(spec.reportK)", "latency_budget_ms": "\($0)"] } ?? ["k": "\(spec.reportK)"],
              outputs: { [paths] in ["report.md", "report.json", "report.html"].map { paths.reportDir + "/" + $0 } },
              run: { [spec, paths] in
@@ -203,6 +204,12 @@ public final class JobRunner {
                  req.k = spec.reportK
                  req.depth = spec.rerank?.depth
                  req.thresholds.latencyBudgetMs = spec.reportLatencyBudgetMs
+                 // The job's first stage is the baseline the reranker must beat; the job's
+                 // queries and index feed the per-query drill-down.
+                 req.baselines = [NamedRun(name: spec.search.retriever, path: paths.candidates)]
+                 req.queriesPath = spec.queries
+                 let index = spec.index.directory
+                 req.documentTexts = { ids in try ShardTextSource(directory: index).lookup(ids, texts: ids).texts }
                  let verdict = try DecisionReport.run(req)
                  return ["verdict": verdict.split(separator: "\n").first.map(String.init) ?? ""]
              })

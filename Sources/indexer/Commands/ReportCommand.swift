@@ -1,6 +1,7 @@
 import Evaluation
 import Formats
 import Foundation
+import Reranking
 
 /// `indexer report`: does the reranker earn its latency on this data?
 struct ReportCommand: Command {
@@ -35,6 +36,18 @@ struct ReportCommand: Command {
       --keep-gain F         the sweep's cheapest depth keeps at least this share of the best gain (default 0.9)
       --all-judged          judged queries missing from the first stage count as 0
       --note TEXT           a paragraph about the inputs, shown under the verdict
+
+    several rerankers (each NAME=RUN one configuration; a name repeated = that model at another depth):
+      --reranked NAME=RUN   a named reranked run over the same first stage (repeatable)
+      --timings NAME=FILE   its timings (one per named run, in order)
+    The verdict is about the cheapest configuration (p50) indistinguishable from the best
+    (paired randomisation test against the best, Holm-corrected); DIR/frontier.svg plots
+    nDCG@k against ms per query with the Pareto frontier.
+      --baseline NAME=RUN   a cheaper alternative without a reranker (bm25, dense, hybrid; repeatable);
+                            "the baseline is better" / "no better than the baseline" when it wins
+      --queries FILE        query texts for the per-query drill-down
+      --index DIR | --corpus FILE  document texts for the drill-down (first words of each)
+      --drill-down N        queries listed on each side (lost most, won most; default 5, 0 = none)
     """
 
     let request: ReportRequest
@@ -42,14 +55,22 @@ struct ReportCommand: Command {
     init(arguments: [String]) throws {
         let a = try Arguments(arguments, options: ["--qrels", "--first-stage", "--reranked", "--timings", "--k", "--depth",
                                                    "--sweep", "--out", "--permutations", "--seed", "--alpha", "--min-gain", "--note",
-                                                   "--latency-budget-ms", "--keep-gain"],
+                                                   "--latency-budget-ms", "--keep-gain", "--baseline", "--queries", "--index",
+                                                   "--corpus", "--drill-down"],
                               flags: ["--all-judged"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
-        let reranked = a.strings("--reranked")
+        var reranked = a.strings("--reranked")
         guard !reranked.isEmpty else { throw IndexerError(.usage, "missing --reranked") }
-        let timings = a.strings("--timings")
+        var timings = a.strings("--timings")
+        let named = try Self.namedRuns(reranked, timings)
+        if let named { reranked = named.map(\.run.path); timings = named.compactMap(\.timings) }
         var r = ReportRequest(qrelsPath: try a.required("--qrels"), firstStagePath: try a.required("--first-stage"),
                               rerankedPaths: reranked, timingsPaths: timings, outDir: a.string("--out") ?? "report")
+        r.names = named?.map(\.run.name)
+        r.baselines = try a.strings("--baseline").map { try Self.split($0, flag: "--baseline") }
+        r.queriesPath = a.string("--queries")
+        r.drillDown = try a.int("--drill-down", default: 5, in: 0...1000) ?? 5
+        r.documentTexts = try Self.texts(index: a.string("--index"), corpus: a.string("--corpus"))
         r.k = try a.int("--k", default: 10, in: 1...100_000) ?? 10
         r.depth = try a.int("--depth", in: 1...10_000_000)
         if let list = a.list("--sweep") {
@@ -61,9 +82,10 @@ struct ReportCommand: Command {
                 throw IndexerError(.usage, "--sweep has \(depths.count) depths but \(reranked.count) --reranked runs were given")
             }
             guard Set(depths).count == depths.count else { throw IndexerError(.usage, "--sweep repeats a depth") }
+            guard named == nil else { throw IndexerError(.usage, "--sweep applies to unnamed --reranked runs; NAME=RUN runs take their depth from their timings or run") }
             guard r.depth == nil else { throw IndexerError(.usage, "--depth and --sweep exclude each other") }
             r.sweep = depths
-        } else if reranked.count > 1 {
+        } else if reranked.count > 1 && named == nil {
             throw IndexerError(.usage, "several --reranked runs need --sweep with their depths")
         }
         guard timings.isEmpty || timings.count == reranked.count else {
@@ -83,6 +105,51 @@ struct ReportCommand: Command {
         r.rules.allJudged = a.flag("--all-judged")
         r.note = a.string("--note")
         request = r
+    }
+
+    /// `--reranked NAME=RUN` runs with their `--timings NAME=FILE` (in order per name); nil when
+    /// the runs are unnamed. Mixing the forms, or a timings name without a run, is a usage error.
+    static func namedRuns(_ reranked: [String], _ timings: [String]) throws -> [(run: NamedRun, timings: String?)]? {
+        let runs = try reranked.map { try split($0, flag: "--reranked", optional: true) }
+        guard runs.contains(where: { $0.name != "" }) else { return nil }
+        guard runs.allSatisfy({ $0.name != "" }) else { throw IndexerError(.usage, "--reranked: give every run as NAME=RUN, or none") }
+        var byName: [String: [String]] = [:]
+        for t in timings {
+            let x = try split(t, flag: "--timings")
+            guard runs.contains(where: { $0.name == x.name }) else { throw IndexerError(.usage, "--timings \(t): no --reranked run is named '\(x.name)'") }
+            byName[x.name, default: []].append(x.path)
+        }
+        var used: [String: Int] = [:]
+        let out = runs.map { run -> (run: NamedRun, timings: String?) in
+            let i = used[run.name, default: 0]
+            used[run.name] = i + 1
+            let t = byName[run.name] ?? []
+            return (run, i < t.count ? t[i] : nil)
+        }
+        guard out.allSatisfy({ $0.timings != nil }) || out.allSatisfy({ $0.timings == nil }) else {
+            throw IndexerError(.usage, "--timings: give one NAME=FILE per --reranked NAME=RUN, or none")
+        }
+        return out
+    }
+
+    /// NAME=PATH (a name without '/'); with `optional`, a plain path gives an empty name.
+    static func split(_ s: String, flag: String, optional: Bool = false) throws -> NamedRun {
+        if let eq = s.firstIndex(of: "="), !s[..<eq].isEmpty, !s[..<eq].contains("/"), s.index(after: eq) < s.endIndex {
+            return NamedRun(name: String(s[..<eq]), path: String(s[s.index(after: eq)...]))
+        }
+        guard optional else { throw IndexerError(.usage, "\(flag) takes NAME=FILE, not '\(s)'") }
+        return NamedRun(name: "", path: s)
+    }
+
+    /// Document texts for the drill-down from `--index` (the shards) or `--corpus`.
+    static func texts(index: String?, corpus: String?) throws -> (@Sendable (Set<String>) throws -> [String: String])? {
+        guard index == nil || corpus == nil else { throw IndexerError(.usage, "--index and --corpus exclude each other") }
+        guard let path = index ?? corpus else { return nil }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue == (index != nil) else {
+            throw IndexerError(.usage, index != nil ? "--index: no index folder at '\(path)'" : "--corpus: no corpus file at '\(path)'")
+        }
+        return { ids in try DocumentTextSources.open(path).lookup(ids, texts: ids).texts }
     }
 
     func run() throws -> Int32 {
