@@ -60,7 +60,8 @@ func main() -> Int32 {
     }
     do {
         let command = try type.init(arguments: rest)
-        return try command.run()
+        try command.run()
+        return 0
     } catch let error as IndexerError {
         Console.error(error.description)
         if error.kind == .usage { Console.error("see 'indexer \(type.name) --help'") }

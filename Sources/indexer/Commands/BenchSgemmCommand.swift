@@ -26,11 +26,10 @@ struct BenchSgemmCommand: Command {
         seconds = try a.double("--seconds", default: 3)!
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         let r = SgemmBenchmark.run(m: m, n: n, k: k, threads: threads, seconds: seconds)
         print(String(format: "%.1f", r.gflops))
         Console.info(String(format: "bench-sgemm: %d×%d×%d, %d threads, %d runs: %.1f GFLOP/s (OpenBLAS %@ kernels)",
                             m, n, k, threads, r.runs, r.gflops, r.core))
-        return 0
     }
 }

@@ -71,9 +71,8 @@ struct BuildCommand: Command {
         options = o
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         if options.precision != .fp32 { Console.info("build: precision \(options.precision.kernelPath)") }
         _ = try IndexBuild.run(options)
-        return 0
     }
 }

@@ -55,7 +55,7 @@ struct EmbedCommand: Command {
         precision = try a.precision()
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         try OutputPath.refuseOverwriting(output: ("vectors file", output), inputs: [("input", input)])
         let s = try EmbedFile.run(modelDirectory: model, input: input, output: output, batchSize: batchSize,
                                   threads: threads, maxLength: maxLength, prompting: prompting, quiet: quiet, precision: precision)
@@ -66,6 +66,5 @@ struct EmbedCommand: Command {
                                 s.texts, s.tokens, s.dimension, s.encodeSeconds, Double(s.texts) / secs,
                                 Double(s.tokens) / secs))
         }
-        return 0
     }
 }

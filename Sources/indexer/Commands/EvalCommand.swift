@@ -42,9 +42,8 @@ struct EvalCommand: Command {
                               rules: EvaluationRules(relevanceLevel: level, allJudged: a.flag("--all-judged")))
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         let text = try EvalTool.run(request)
         try StandardOutput.write(text)
-        return 0
     }
 }

@@ -45,10 +45,9 @@ struct FuseCommand: Command {
         tag = a.string("--tag") ?? "fused-\(m)"
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         try OutputPath.refuseOverwriting(output: ("fused run", out), inputs: paths.map { ("run", $0) })
         let n = try RunFusion.run(paths: paths, method: method, topN: topN, out: out, tag: tag)
         Console.info("fused \(paths.count) runs: \(n) queries")
-        return 0
     }
 }

@@ -21,8 +21,7 @@ struct InspectCommand: Command {
         directory = a.positionals[0]
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         try StandardOutput.write(try IndexDirectory.inspect(directory))
-        return 0
     }
 }

@@ -48,7 +48,7 @@ struct MergeCommand: Command {
         allowPartial = a.flag("--allow-partial")
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         try OutputPath.refuseOverwriting(output: ("merged run", out),
                                          inputs: paths.map { ("partial run", $0) } + (queriesPath.map { [("queries", $0)] } ?? []))
         let coverage = try PartialSet.check(paths: paths, allowPartial: allowPartial)
@@ -61,6 +61,5 @@ struct MergeCommand: Command {
             Console.warning("\(out) is an INCOMPLETE merge (--allow-partial): \(missing)\(unchecked)marked in \(PartialSet.markerPath(for: out))")
         }
         Console.info("merged \(s.partials) partial runs: \(s.queries) queries, \(s.lines) lines")
-        return 0
     }
 }

@@ -152,9 +152,8 @@ struct ReportCommand: Command {
         return { ids in try DocumentTextSources.open(path).lookup(ids, texts: ids).texts }
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         let text = try DecisionReport.run(request)
         try StandardOutput.write(text)
-        return 0
     }
 }

@@ -70,7 +70,7 @@ struct RerankCommand: Command {
         options = o
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         let inputs = [("candidate run", options.candidatesPath), ("queries", options.queriesPath), ("documents", options.docsPath)]
         try OutputPath.refuseOverwriting(output: ("reranked run", options.outPath), inputs: inputs)
         if let t = options.timingsPath { try OutputPath.refuseOverwriting(output: ("timings", t), inputs: inputs) }
@@ -79,6 +79,5 @@ struct RerankCommand: Command {
         let rate = s.scoringSeconds > 0 ? Double(s.pairs) / s.scoringSeconds : 0
         Console.info(String(format: "reranked %d queries: %d pairs, %d word pieces in %.1f s (%.1f pairs/s); wrote %d lines to %@ (model %@, max length %d, interpolation %g)",
                             s.queries, s.pairs, s.tokens, s.scoringSeconds, rate, s.lines, options.outPath, s.modelDirectory, s.maxLength, s.interpolate))
-        return 0
     }
 }

@@ -45,7 +45,7 @@ struct RunCommand: Command {
         options = o
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         let spec = try JobSpec.load(path: jobPath, overrides: overrides)
         let outcome = try JobRunner(spec: spec, options: options).run()
         var out = "job \(spec.name):\n"
@@ -60,8 +60,8 @@ struct RunCommand: Command {
         try StandardOutput.write(out)
         if !outcome.gateFailures.isEmpty {
             for f in outcome.gateFailures { Console.error(f) }
-            return IndexerError.Kind.gateFailed.exitCode
+            let n = outcome.gateFailures.count
+            throw IndexerError(.gateFailed, "\(n) quality gate\(n == 1 ? "" : "s") failed")
         }
-        return 0
     }
 }

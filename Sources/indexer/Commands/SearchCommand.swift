@@ -128,18 +128,17 @@ struct SearchCommand: Command {
         options = o
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         if let path = writeVectors {
             try OutputPath.refuseOverwriting(output: ("query vectors", path),
                                              inputs: [("queries", options.queriesPath)] + (options.qrelsPath.map { [("qrels", $0)] } ?? []))
             let n = try SearchJob.writeQueryVectors(options, to: path)
             if !options.quiet { Console.info("wrote \(n) query vectors to \(path)") }
-            return 0
+            return
         }
         try OutputPath.refuseOverwriting(output: ("run", options.outPath),
                                          inputs: [("queries", options.queriesPath)] + (options.qrelsPath.map { [("qrels", $0)] } ?? []))
         if options.precision != .fp32 { Console.info("search: precision \(options.precision.kernelPath)") }
         _ = try SearchJob.run(options)
-        return 0
     }
 }

@@ -31,10 +31,9 @@ struct TokenizeCommand: Command {
         maxLength = try a.int("--max-length", default: 256, in: 2...1_000_000) ?? 256
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         let tokenizer = try Tokenizers.load(modelDirectory: model)
         let stats = try CorpusTokenStatistics.measure(corpusPath: corpus, tokenizer: tokenizer, maxLength: maxLength)
         try StandardOutput.write(stats.report)
-        return 0
     }
 }

@@ -24,14 +24,15 @@ struct VerifyCommand: Command {
         directory = a.positionals[0]
     }
 
-    func run() throws -> Int32 {
+    func run() throws {
         let report = try IndexDirectory.verify(directory, shardChecks: LexicalShardIndex.faults)
         for f in report.faults { Console.error(f.description) }
         if report.faults.isEmpty {
             print("ok: \(report.shards) shards, \(report.documents) documents, every checksum matches")
-            return 0
+            return
         }
-        print("FAILED: \(report.faults.count) fault\(report.faults.count == 1 ? "" : "s") in \(directory)")
-        return 1
+        let summary = "\(report.faults.count) fault\(report.faults.count == 1 ? "" : "s") in \(directory)"
+        print("FAILED: " + summary)
+        throw IndexerError(.corrupt, "verify found " + summary)
     }
 }

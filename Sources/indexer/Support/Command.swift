@@ -10,6 +10,7 @@ protocol Command {
     static var usage: String { get }
     /// Parses the words after the command name; throws ``IndexerError/Kind/usage`` on bad words.
     init(arguments: [String]) throws
-    /// Runs; returns the exit code (0 on success). Failures are thrown, not printed.
-    func run() throws -> Int32
+    /// Runs; success is exit 0, and every failure is thrown (main.swift alone maps errors to
+    /// exit codes: docs/FAILURES.md).
+    func run() throws
 }
