@@ -4,21 +4,13 @@ import Foundation
 /// `embedding_size`, projected to `hidden_size` by `embeddings_project` when they differ;
 /// tensors under `""` or `electra.`. Head: `classifier.dense` + exact GELU + `classifier.out_proj`
 /// on the first token (GELU whatever hidden_act says, as ElectraClassificationHead).
-enum Electra: ArchitectureFamily {
+enum Electra: PostNormFamily {
     static let prefixes = ["", "electra."]
 
     static func options(_ config: ModelConfig) throws -> PostNormEncoder.Options {
         var options = try PostNormEncoder.Options.read(config, typeVocabDefault: 2, paddingIndex: nil, names: .bert)
         options.embeddingSize = try config.int("embedding_size", default: 128)
         return options
-    }
-
-    static func validate(config: ModelConfig) throws { _ = try options(config) }
-
-    static func encoder(config: ModelConfig, weights: SafeTensorsFile, precision: Precision) throws -> any EncoderArchitecture {
-        let options = try options(config)
-        let prefix = try WeightReader.prefix(in: weights, candidates: prefixes, probe: "embeddings.word_embeddings.weight")
-        return try PostNormEncoder(options: options, weights: WeightReader(file: weights, prefix: prefix, precision: precision))
     }
 
     static func head(config: ModelConfig, weights: SafeTensorsFile, encoder: any EncoderArchitecture) throws -> any SequenceClassificationHead {

@@ -4,7 +4,7 @@ import Foundation
 /// no token types, a bucketed relative position bias (`encoder.relative_attention_bias`, 32
 /// buckets, max distance 128) added to every layer's attention scores; tensors under `""`
 /// or `mpnet.`. Head: `classifier.dense` + tanh + `classifier.out_proj` on the first token.
-enum MPNet: ArchitectureFamily {
+enum MPNet: PostNormFamily {
     static let prefixes = ["", "mpnet."]
 
     static func options(_ config: ModelConfig) throws -> PostNormEncoder.Options {
@@ -12,14 +12,6 @@ enum MPNet: ArchitectureFamily {
         options.typeVocab = 0
         options.relativeBias = true
         return options
-    }
-
-    static func validate(config: ModelConfig) throws { _ = try options(config) }
-
-    static func encoder(config: ModelConfig, weights: SafeTensorsFile, precision: Precision) throws -> any EncoderArchitecture {
-        let options = try options(config)
-        let prefix = try WeightReader.prefix(in: weights, candidates: prefixes, probe: "embeddings.word_embeddings.weight")
-        return try PostNormEncoder(options: options, weights: WeightReader(file: weights, prefix: prefix, precision: precision))
     }
 
     static func head(config: ModelConfig, weights: SafeTensorsFile, encoder: any EncoderArchitecture) throws -> any SequenceClassificationHead {

@@ -178,3 +178,22 @@ func mpnetBucket(relative: Int) -> Int {
     bucket += min(maxExact + Int(scaled), half - 1)
     return bucket
 }
+
+/// A family whose encoder is ``PostNormEncoder`` (BERT, RoBERTa/XLM-R, ELECTRA, MPNet): it gives
+/// its options and tensor prefixes; validation and loading are shared.
+protocol PostNormFamily: ArchitectureFamily {
+    /// Prefixes the encoder tensors may carry (`""` for a base model).
+    static var prefixes: [String] { get }
+    /// The encoder's options from config.json.
+    static func options(_ config: ModelConfig) throws -> PostNormEncoder.Options
+}
+
+extension PostNormFamily {
+    static func validate(config: ModelConfig) throws { _ = try options(config) }
+
+    static func encoder(config: ModelConfig, weights: SafeTensorsFile, precision: Precision) throws -> any EncoderArchitecture {
+        let options = try options(config)
+        let prefix = try WeightReader.prefix(in: weights, candidates: prefixes, probe: "embeddings.word_embeddings.weight")
+        return try PostNormEncoder(options: options, weights: WeightReader(file: weights, prefix: prefix, precision: precision))
+    }
+}

@@ -4,20 +4,12 @@ import Foundation
 /// layers with positions counted from the padding index (padding_idx + 1 + t for a sequence
 /// without padding tokens), a one-row token-type table; tensors under `""` or `roberta.`.
 /// Head: `classifier.dense` + tanh + `classifier.out_proj` on the first token.
-enum Roberta: ArchitectureFamily {
+enum Roberta: PostNormFamily {
     static let prefixes = ["", "roberta."]
 
     static func options(_ config: ModelConfig) throws -> PostNormEncoder.Options {
         let pad = try config.int("pad_token_id", default: 1, allowZero: true)
         return try PostNormEncoder.Options.read(config, typeVocabDefault: 1, paddingIndex: pad, names: .bert)
-    }
-
-    static func validate(config: ModelConfig) throws { _ = try options(config) }
-
-    static func encoder(config: ModelConfig, weights: SafeTensorsFile, precision: Precision) throws -> any EncoderArchitecture {
-        let options = try options(config)
-        let prefix = try WeightReader.prefix(in: weights, candidates: prefixes, probe: "embeddings.word_embeddings.weight")
-        return try PostNormEncoder(options: options, weights: WeightReader(file: weights, prefix: prefix, precision: precision))
     }
 
     static func head(config: ModelConfig, weights: SafeTensorsFile, encoder: any EncoderArchitecture) throws -> any SequenceClassificationHead {
