@@ -31,7 +31,7 @@ public enum Tokenizers {
     public static func load(modelDirectory: String) throws -> any TextTokenizer {
         let path = modelDirectory + "/tokenizer.json"
         guard FileManager.default.fileExists(atPath: path) else { return try BertTokenizer(modelDirectory: modelDirectory) }
-        let root = try PipelineTokenizer.readJSON(path: path)
+        let root = try TokenizerDefinition.readJSONObject(path: path)
         if isBertPipeline(root), let bert = try? BertTokenizer(modelDirectory: modelDirectory) { return bert }
         return try PipelineTokenizer(root: root, path: path)
     }

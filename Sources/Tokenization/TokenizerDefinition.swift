@@ -34,7 +34,9 @@ struct TokenizerDefinition {
 
     // MARK: tokenizer.json
 
-    private static func readJSONObject(path: String) throws -> [String: Any] {
+    /// The top-level JSON object of a tokenizer file; errors name the file (the one reader of
+    /// tokenizer.json and tokenizer_config.json in this module).
+    static func readJSONObject(path: String) throws -> [String: Any] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw IndexerError.io("cannot read file", path: path)
         }

@@ -27,7 +27,7 @@ public final class PipelineTokenizer: TextTokenizer {
     /// and `padding` are ignored (callers pass `maxLength` and pad themselves), as is `decoder`.
     public convenience init(modelDirectory: String) throws {
         let path = modelDirectory + "/tokenizer.json"
-        try self.init(root: try PipelineTokenizer.readJSON(path: path), path: path)
+        try self.init(root: try TokenizerDefinition.readJSONObject(path: path), path: path)
     }
 
     init(root: [String: Any], path: String) throws {
@@ -69,20 +69,6 @@ public final class PipelineTokenizer: TextTokenizer {
         } else {
             padId = resolve("<pad>") ?? resolve("[PAD]") ?? 0
         }
-    }
-
-    static func readJSON(path: String) throws -> [String: Any] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw IndexerError.io("cannot read file", path: path) }
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw IndexerError(.model, "not valid JSON", path: path, cause: error.localizedDescription)
-        }
-        guard let dict = object as? [String: Any] else {
-            throw IndexerError(.model, "expected a JSON object at the top level", path: path)
-        }
-        return dict
     }
 
     /// Ids of `text` without special tokens and without truncation.
