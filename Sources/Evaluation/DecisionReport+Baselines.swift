@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// A cheaper alternative without a reranker (BM25, dense, hybrid), against the verdict's configuration.
 public struct Baseline: Sendable {
@@ -26,12 +26,18 @@ extension DecisionReport {
         for b in request.baselines {
             let (values, missing) = scored.values(try TrecRun.read(path: b.path))
             let d = zip(c.perQuery, values[0]).map { $0 - $1 }
-            baselines.append(Baseline(run: b, means: values.map(Self.mean), perQuery: values[0], missing: missing,
-                                      difference: c.reranked[0] - Self.mean(values[0]),
-                                      pRandomisation: Statistics.randomisationTest(differences: d, permutations: request.permutations, seed: request.seed),
-                                      pTTest: Statistics.pairedTTest(differences: d).p))
+            baselines.append(
+                Baseline(
+                    run: b, means: values.map(Self.mean), perQuery: values[0], missing: missing,
+                    difference: c.reranked[0] - Self.mean(values[0]),
+                    pRandomisation: Statistics.randomisationTest(differences: d, permutations: request.permutations, seed: request.seed),
+                    pTTest: Statistics.pairedTTest(differences: d).p))
         }
-        guard let bi = baselines.indices.max(by: { baselines[$0].means[0] < baselines[$1].means[0] || (baselines[$0].means[0] == baselines[$1].means[0] && $0 > $1) }) else { return }
+        guard
+            let bi = baselines.indices.max(by: {
+                baselines[$0].means[0] < baselines[$1].means[0] || (baselines[$0].means[0] == baselines[$1].means[0] && $0 > $1)
+            })
+        else { return }
         bestBaseline = bi
         applyBaselineRule(baselines[bi])
     }
@@ -43,11 +49,19 @@ extension DecisionReport {
         let p = randomisationText(b.pRandomisation, permutations: request.permutations)
         let vs = "\(main.name) \(fixed4(main.reranked[0])) vs the best baseline \(b.run.name) \(fixed4(b.means[0])) (\(signed(b.difference)), \(p))"
         if b.difference <= -t.minimumGain && b.pRandomisation < t.alpha {
-            verdict = Verdict(label: .baselineBetter, reason: "\(vs): \(b.run.name) without a reranker is significantly better. Before that: \(verdict.label.rawValue): \(verdict.reason)")
+            verdict = Verdict(
+                label: .baselineBetter,
+                reason: "\(vs): \(b.run.name) without a reranker is significantly better. Before that: \(verdict.label.rawValue): \(verdict.reason)")
         } else if (verdict.label == .pays || verdict.label == .doesNotFit) && !(b.difference >= t.minimumGain && b.pRandomisation < t.alpha) {
-            verdict = Verdict(label: .baselineAsGood, reason: "\(vs): reranking does not significantly beat simply using \(b.run.name). Over its own first stage: \(verdict.label.rawValue): \(verdict.reason)")
+            verdict = Verdict(
+                label: .baselineAsGood,
+                reason:
+                    "\(vs): reranking does not significantly beat simply using \(b.run.name). Over its own first stage: \(verdict.label.rawValue): \(verdict.reason)"
+            )
         } else {
-            let beats = b.difference >= t.minimumGain && b.pRandomisation < t.alpha ? "reranking beats the best baseline" : "no significant difference from the best baseline"
+            let beats =
+                b.difference >= t.minimumGain && b.pRandomisation < t.alpha
+                ? "reranking beats the best baseline" : "no significant difference from the best baseline"
             verdict.reason += " Against the baselines: \(vs): \(beats)."
         }
     }

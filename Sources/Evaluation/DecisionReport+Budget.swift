@@ -25,8 +25,9 @@ extension DecisionReport {
         let model = CostModel(points: c.compactMap { x in x.cost.map { (x.depth, $0.p95) } })
         guard let budget = t.latencyBudgetMs, let cost = p95(c[chosen], model), cost.ms > budget else { return nil }
         let gain = c[chosen].ndcgGain
-        let head = String(format: "at depth %d the p95 rerank cost is %.1f ms per query%@, over the %@ ms budget",
-                          c[chosen].depth, cost.ms, cost.estimated ? " (estimated from the linear fit)" : "", budgetText(budget))
+        let head = String(
+            format: "at depth %d the p95 rerank cost is %.1f ms per query%@, over the %@ ms budget",
+            c[chosen].depth, cost.ms, cost.estimated ? " (estimated from the linear fit)" : "", budgetText(budget))
         var best: (i: Int, ms: Double, estimated: Bool)?
         for i in c.indices where c[i].ndcgGain > 0 {
             guard let p = p95(c[i], model), p.ms <= budget else { continue }
@@ -36,15 +37,20 @@ extension DecisionReport {
         if let b = best {
             let keep = gain > 0 ? c[b.i].ndcgGain / gain * 100 : 0
             let how = b.estimated ? "estimated from the linear fit of p95 against depth" : "measured"
-            return Verdict(label: .doesNotFit, reason: String(
-                format: "%@; depth %d fits (p95 %.1f ms, %@) and keeps %.0f%% of the gain (%@ of %@ nDCG).",
-                head, c[b.i].depth, b.ms, how, keep, signed(c[b.i].ndcgGain), signed(gain)))
+            return Verdict(
+                label: .doesNotFit,
+                reason: String(
+                    format: "%@; depth %d fits (p95 %.1f ms, %@) and keeps %.0f%% of the gain (%@ of %@ nDCG).",
+                    head, c[b.i].depth, b.ms, how, keep, signed(c[b.i].ndcgGain), signed(gain)))
         }
         if let m = model, m.deepestWithin(budget) >= 1 {
             let d = m.deepestWithin(budget)
-            return Verdict(label: .doesNotFit, reason: String(
-                format: "%@; no depth in the report fits; the linear fit of p95 against depth (%.3f + %.4f ms per candidate) puts depth %d at %.1f ms (estimate; its gain was not measured).",
-                head, m.intercept, m.slope, d, m.estimate(d)))
+            return Verdict(
+                label: .doesNotFit,
+                reason: String(
+                    format:
+                        "%@; no depth in the report fits; the linear fit of p95 against depth (%.3f + %.4f ms per candidate) puts depth %d at %.1f ms (estimate; its gain was not measured).",
+                    head, m.intercept, m.slope, d, m.estimate(d)))
         }
         return Verdict(label: .doesNotFit, reason: head + "; no depth fits the budget.")
     }

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Per-query figures of runs over the report's evaluated queries.
 struct Scored {
@@ -50,7 +50,9 @@ public struct ModelChoice: Sendable {
     func sentence(_ c: [DecisionReport.Comparison], _ r: DecisionReport) -> String {
         let b = c[best]
         if chosen == best {
-            let others = tests.isEmpty ? "" : " every cheaper configuration is significantly worse (Holm-adjusted p < \(r.request.thresholds.alpha)), or none is cheaper;"
+            let others =
+                tests.isEmpty
+                ? "" : " every cheaper configuration is significantly worse (Holm-adjusted p < \(r.request.thresholds.alpha)), or none is cheaper;"
             return "\(b.name) has the best nDCG@\(r.request.k) (\(fixed4(b.reranked[0])));\(others) its result:"
         }
         let t = test(chosen)!
@@ -81,14 +83,17 @@ extension DecisionReport {
         let others = c.indices.filter { $0 != best }
         let raw = others.map { i -> (Double, Double, Double) in
             let d = zip(c[i].perQuery, c[best].perQuery).map { $0 - $1 }
-            return (c[i].reranked[0] - c[best].reranked[0],
-                    Statistics.randomisationTest(differences: d, permutations: req.permutations, seed: req.seed),
-                    Statistics.pairedTTest(differences: d).p)
+            return (
+                c[i].reranked[0] - c[best].reranked[0],
+                Statistics.randomisationTest(differences: d, permutations: req.permutations, seed: req.seed),
+                Statistics.pairedTTest(differences: d).p
+            )
         }
         let adjusted = Statistics.holm(raw.map(\.1))
         let tests = others.indices.map { j in
-            ModelChoice.Test(index: others[j], difference: raw[j].0, p: raw[j].1, pTTest: raw[j].2, holm: adjusted[j],
-                             indistinguishable: adjusted[j] >= req.thresholds.alpha)
+            ModelChoice.Test(
+                index: others[j], difference: raw[j].0, p: raw[j].1, pTTest: raw[j].2, holm: adjusted[j],
+                indistinguishable: adjusted[j] >= req.thresholds.alpha)
         }
         let candidates = [best] + tests.filter(\.indistinguishable).map(\.index)
         let chosen = candidates.min { a, b in

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 extension DecisionReport {
     /// Computes the report and writes `report.md`, `report.json`, `report.html` and, for a sweep, `sweep.csv`
@@ -48,12 +48,16 @@ extension DecisionReport {
         }
         for b in request.baselines { s += "| baseline \(b.name) | `\(b.path)` |\n" }
         s += "\n\(evaluatedQueries) queries are evaluated: the judged queries present in the first-stage run"
-        s += request.rules.allJudged ? " plus judged queries it misses, counted as 0 (--all-judged).\n" : " (trec_eval's rule; judged queries it misses are skipped).\n"
+        s +=
+            request.rules.allJudged
+            ? " plus judged queries it misses, counted as 0 (--all-judged).\n" : " (trec_eval's rule; judged queries it misses are skipped).\n"
         if unjudgedFirstStageQueries > 0 { s += "\(unjudgedFirstStageQueries) first-stage queries have no judgments and are ignored.\n" }
         if c.missingInReranked > 0 { s += "\(c.missingInReranked) evaluated queries are missing from the reranked run and count as 0 there.\n" }
         if choice != nil {
             s += "\nThe sections below are about \(c.name) (depth \(c.depth)), the verdict's configuration (section 4).\n"
-        } else if comparisons.count > 1 { s += "\nThe sections below are about depth \(c.depth), the recommended depth of the sweep (section 4).\n" }
+        } else if comparisons.count > 1 {
+            s += "\nThe sections below are about depth \(c.depth), the recommended depth of the sweep (section 4).\n"
+        }
 
         s += "\n## 1. Recall headroom: what a reranker can and cannot fix\n\n"
         s += "A reranker only reorders the first stage's top \(h.depth). Recall@\(h.depth) of the first stage is **\(fixed4(h.recallAtDepth))** "
@@ -70,9 +74,12 @@ extension DecisionReport {
         for (i, m) in topMetrics.enumerated() {
             s += "| \(m.name) (\(m.trecEvalName)) | \(fixed4(c.firstStage[i])) | \(fixed4(c.reranked[i])) | \(signed(c.reranked[i] - c.firstStage[i])) |\n"
         }
-        s += "\nPer query, on nDCG@\(k): the reranked run **wins on \(c.wins)**, ties on \(c.ties) and **loses on \(c.losses)** of \(evaluatedQueries) queries.\n\n"
-        s += "Is the change real? Paired randomisation test on the per-query nDCG@\(k) differences (two-sided, \(request.permutations) random sign flips, seed \(request.seed), so the p-value is reproducible): "
-        s += "**\(randomisationText(c.pRandomisation, permutations: request.permutations))**. Paired t-test as a cross-check: t = \(String(format: "%.3f", c.tStatistic)), p = \(pValue(c.pTTest)).\n"
+        s +=
+            "\nPer query, on nDCG@\(k): the reranked run **wins on \(c.wins)**, ties on \(c.ties) and **loses on \(c.losses)** of \(evaluatedQueries) queries.\n\n"
+        s +=
+            "Is the change real? Paired randomisation test on the per-query nDCG@\(k) differences (two-sided, \(request.permutations) random sign flips, seed \(request.seed), so the p-value is reproducible): "
+        s +=
+            "**\(randomisationText(c.pRandomisation, permutations: request.permutations))**. Paired t-test as a cross-check: t = \(String(format: "%.3f", c.tStatistic)), p = \(pValue(c.pTTest)).\n"
 
         s += "\n## 3. Cost\n\n"
         if let cost = c.cost {
@@ -92,20 +99,27 @@ extension DecisionReport {
         let sweepShown = comparisons.count > 1 && request.names == nil
         if sweepShown {
             s += "\n## 4. Depth sweep\n\n"
-            s += "| depth | nDCG@\(k) | change | randomisation p | wins / ties / losses | Recall@depth (first stage) | perfect-reranker nDCG@\(k) | p50 ms | p95 ms | pairs/query |\n"
+            s +=
+                "| depth | nDCG@\(k) | change | randomisation p | wins / ties / losses | Recall@depth (first stage) | perfect-reranker nDCG@\(k) | p50 ms | p95 ms | pairs/query |\n"
             s += "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n"
             for x in comparisons.sorted(by: { $0.depth < $1.depth }) {
                 let p50 = x.cost.map { String(format: "%.1f", $0.p50) } ?? "-"
                 let p95 = x.cost.map { String(format: "%.1f", $0.p95) } ?? "-"
                 let pairs = x.cost.map { String(format: "%.1f", $0.pairsPerQuery) } ?? "-"
                 let mark = x.depth == c.depth ? " **(recommended)**" : ""
-                s += "| \(x.depth)\(mark) | \(fixed4(x.reranked[0])) | \(signed(x.ndcgGain)) | \(randomisationText(x.pRandomisation, permutations: request.permutations).replacingOccurrences(of: "p = ", with: "").replacingOccurrences(of: "p ", with: "")) | \(x.wins) / \(x.ties) / \(x.losses) | \(fixed4(x.headroom.recallAtDepth)) | \(fixed4(x.headroom.oracleNDCG)) | \(p50) | \(p95) | \(pairs) |\n"
+                s +=
+                    "| \(x.depth)\(mark) | \(fixed4(x.reranked[0])) | \(signed(x.ndcgGain)) | \(randomisationText(x.pRandomisation, permutations: request.permutations).replacingOccurrences(of: "p = ", with: "").replacingOccurrences(of: "p ", with: "")) | \(x.wins) / \(x.ties) / \(x.losses) | \(fixed4(x.headroom.recallAtDepth)) | \(fixed4(x.headroom.oracleNDCG)) | \(p50) | \(p95) | \(pairs) |\n"
             }
-            s += "\nFirst stage alone: nDCG@\(k) \(fixed4(c.firstStage[0])). Recommended depth: the smallest whose nDCG@\(k) is within \(t.sweepTolerance) of the best depth's.\n\n"
+            s +=
+                "\nFirst stage alone: nDCG@\(k) \(fixed4(c.firstStage[0])). Recommended depth: the smallest whose nDCG@\(k) is within \(t.sweepTolerance) of the best depth's.\n\n"
             if let i = cheapest {
                 let x = comparisons[i], best = comparisons.map(\.ndcgGain).max() ?? 0
-                let cost = Self.p95(x, costModel).map { String(format: "p95 %.1f ms per query%@", $0.ms, $0.estimated ? ", estimated from the linear fit of p95 against depth" : "") } ?? "cost unknown"
-                s += "Cheapest depth: **\(x.depth)**, the smallest that keeps at least \(percent(t.keepGain)) of the best gain (\(signed(x.ndcgGain)) of \(signed(best)), \(cost)).\n\n"
+                let cost =
+                    Self.p95(x, costModel).map {
+                        String(format: "p95 %.1f ms per query%@", $0.ms, $0.estimated ? ", estimated from the linear fit of p95 against depth" : "")
+                    } ?? "cost unknown"
+                s +=
+                    "Cheapest depth: **\(x.depth)**, the smallest that keeps at least \(percent(t.keepGain)) of the best gain (\(signed(x.ndcgGain)) of \(signed(best)), \(cost)).\n\n"
             }
             s += "![nDCG@\(k) and latency against rerank depth](sweep.svg)\n\nThe same data: [sweep.csv](sweep.csv).\n"
         }
@@ -116,17 +130,21 @@ extension DecisionReport {
         s += "1. **reranking pays** if the gain is >= \(t.minimumGain) and the randomisation p < \(t.alpha);\n"
         s += "2. **reranking hurts** if the change is <= -\(t.minimumGain) and p < \(t.alpha);\n"
         s += "3. otherwise **the first stage is already precise** if a perfect reordering of the top \(c.depth) would add < \(t.preciseHeadroom);\n"
-        s += "4. otherwise **recall is the problem** if >= \(percent(t.recallProblemShare)) of the queries with a relevant document have none in the top \(c.depth);\n"
+        s +=
+            "4. otherwise **recall is the problem** if >= \(percent(t.recallProblemShare)) of the queries with a relevant document have none in the top \(c.depth);\n"
         s += "5. otherwise **gain not significant**;\n"
         if let b = t.latencyBudgetMs {
             s += "6. a run that pays (rule 1) whose p95 rerank cost per query is over the \(budgetText(b)) ms budget is **pays but does not fit**; "
-            s += "it names the depth with the largest gain whose p95 fits (measured, or estimated from the linear fit of p95 against depth; ties: the smaller depth) and the share of the gain it keeps.\n"
+            s +=
+                "it names the depth with the largest gain whose p95 fits (measured, or estimated from the linear fit of p95 against depth; ties: the smaller depth) and the share of the gain it keeps.\n"
         } else {
-            s += "6. with a latency budget (`--latency-budget-ms`), a run that pays but whose p95 cost is over it would be **pays but does not fit**; no budget was given.\n"
+            s +=
+                "6. with a latency budget (`--latency-budget-ms`), a run that pays but whose p95 cost is over it would be **pays but does not fit**; no budget was given.\n"
         }
         s += extraRules() + "\n"
         s += "All figures follow trec_eval's rules (docs/EVALUATION.md): documents re-sorted by score with ties broken by document id (descending), "
-        s += "grades >= \(request.rules.relevanceLevel) relevant, nDCG gains = grades, MRR@\(k) = reciprocal rank of the first relevant document within the top \(k).\n"
+        s +=
+            "grades >= \(request.rules.relevanceLevel) relevant, nDCG gains = grades, MRR@\(k) = reciprocal rank of the first relevant document within the top \(k).\n"
         return s
     }
 
@@ -144,64 +162,91 @@ extension DecisionReport {
                 ("randomisationP", .number(x.pRandomisation)),
                 ("tTest", .object([("t", .number(x.tStatistic)), ("p", .number(x.pTTest))])),
                 ("missingInReranked", .int(x.missingInReranked)),
-                ("headroom", .object([
-                    ("depth", .int(x.headroom.depth)),
-                    ("recallAtDepth", .number(x.headroom.recallAtDepth)),
-                    ("recallAtK", .number(x.headroom.recallAtK)),
-                    ("queriesWithRelevant", .int(x.headroom.queriesWithRelevant)),
-                    ("alreadyInTopK", .int(x.headroom.alreadyInTopK)),
-                    ("fixable", .int(x.headroom.fixable)),
-                    ("unreachable", .int(x.headroom.unreachable)),
-                    ("perfectRerankerNDCG", .number(x.headroom.oracleNDCG)),
-                ])),
+                (
+                    "headroom",
+                    .object([
+                        ("depth", .int(x.headroom.depth)),
+                        ("recallAtDepth", .number(x.headroom.recallAtDepth)),
+                        ("recallAtK", .number(x.headroom.recallAtK)),
+                        ("queriesWithRelevant", .int(x.headroom.queriesWithRelevant)),
+                        ("alreadyInTopK", .int(x.headroom.alreadyInTopK)),
+                        ("fixable", .int(x.headroom.fixable)),
+                        ("unreachable", .int(x.headroom.unreachable)),
+                        ("perfectRerankerNDCG", .number(x.headroom.oracleNDCG)),
+                    ])
+                ),
             ]
             if let c = x.cost {
-                p.append(("cost", .object([
-                    ("timings", .string(c.path)), ("queries", .int(c.queries)),
-                    ("p50Ms", .number(c.p50)), ("p95Ms", .number(c.p95)), ("meanMs", .number(c.meanMilliseconds)),
-                    ("totalPairs", .int(c.totalPairs)), ("pairsPerQuery", .number(c.pairsPerQuery)),
-                    ("tokensPerQuery", .number(c.tokensPerQuery)), ("queriesWithoutTiming", .int(c.missing)),
-                ])))
+                p.append(
+                    (
+                        "cost",
+                        .object([
+                            ("timings", .string(c.path)), ("queries", .int(c.queries)),
+                            ("p50Ms", .number(c.p50)), ("p95Ms", .number(c.p95)), ("meanMs", .number(c.meanMilliseconds)),
+                            ("totalPairs", .int(c.totalPairs)), ("pairsPerQuery", .number(c.pairsPerQuery)),
+                            ("tokensPerQuery", .number(c.tokensPerQuery)), ("queriesWithoutTiming", .int(c.missing)),
+                        ])
+                    ))
             } else {
                 p.append(("cost", .null))
             }
             return .object(p)
         }
         let t = request.thresholds
-        return .object([
-            ("verdict", .object([("label", .string(verdict.label.rawValue)), ("reason", .string(verdict.reason)),
-                                 ("depth", .int(main.depth)), ("configuration", .string(main.name))])),
-            ("note", request.note.map { .string($0) } ?? .null),
-            ("k", .int(request.k)),
-            ("qrels", .string(request.qrelsPath)),
-            ("firstStage", .string(request.firstStagePath)),
-            ("judgedQueries", .int(judgedQueries)),
-            ("evaluatedQueries", .int(evaluatedQueries)),
-            ("relevanceLevel", .int(request.rules.relevanceLevel)),
-            ("allJudged", .bool(request.rules.allJudged)),
-            ("thresholds", .object([("alpha", .number(t.alpha)), ("minimumGain", .number(t.minimumGain)),
-                                    ("preciseHeadroom", .number(t.preciseHeadroom)),
-                                    ("recallProblemShare", .number(t.recallProblemShare)),
-                                    ("sweepTolerance", .number(t.sweepTolerance)),
-                                    ("keepGain", .number(t.keepGain)),
-                                    ("latencyBudgetMs", t.latencyBudgetMs.map { .number($0) } ?? .null)])),
-            ("cheapestDepth", cheapest.map { .int(comparisons[$0].depth) } ?? .null),
-            ("significance", .object([("test", .string("paired randomisation, two-sided, sign flips")),
-                                      ("permutations", .int(request.permutations)), ("seed", .int(Int(request.seed)))])),
-            ("comparisons", .array((request.names == nil ? comparisons.sorted(by: { $0.depth < $1.depth }) : comparisons).map(comparison))),
-        ] + extraJSON())
+        return .object(
+            [
+                (
+                    "verdict",
+                    .object([
+                        ("label", .string(verdict.label.rawValue)), ("reason", .string(verdict.reason)),
+                        ("depth", .int(main.depth)), ("configuration", .string(main.name)),
+                    ])
+                ),
+                ("note", request.note.map { .string($0) } ?? .null),
+                ("k", .int(request.k)),
+                ("qrels", .string(request.qrelsPath)),
+                ("firstStage", .string(request.firstStagePath)),
+                ("judgedQueries", .int(judgedQueries)),
+                ("evaluatedQueries", .int(evaluatedQueries)),
+                ("relevanceLevel", .int(request.rules.relevanceLevel)),
+                ("allJudged", .bool(request.rules.allJudged)),
+                (
+                    "thresholds",
+                    .object([
+                        ("alpha", .number(t.alpha)), ("minimumGain", .number(t.minimumGain)),
+                        ("preciseHeadroom", .number(t.preciseHeadroom)),
+                        ("recallProblemShare", .number(t.recallProblemShare)),
+                        ("sweepTolerance", .number(t.sweepTolerance)),
+                        ("keepGain", .number(t.keepGain)),
+                        ("latencyBudgetMs", t.latencyBudgetMs.map { .number($0) } ?? .null),
+                    ])
+                ),
+                ("cheapestDepth", cheapest.map { .int(comparisons[$0].depth) } ?? .null),
+                (
+                    "significance",
+                    .object([
+                        ("test", .string("paired randomisation, two-sided, sign flips")),
+                        ("permutations", .int(request.permutations)), ("seed", .int(Int(request.seed))),
+                    ])
+                ),
+                ("comparisons", .array((request.names == nil ? comparisons.sorted(by: { $0.depth < $1.depth }) : comparisons).map(comparison))),
+            ] + extraJSON())
     }
 
     /// The sweep as CSV: one row per depth.
     public func sweepCSV() -> String {
         let k = request.k
-        var s = "depth,ndcg@\(k),first_stage_ndcg@\(k),gain,p_randomisation,wins,ties,losses,recall@depth,perfect_reranker_ndcg@\(k),p50_ms,p95_ms,pairs_per_query\n"
+        var s =
+            "depth,ndcg@\(k),first_stage_ndcg@\(k),gain,p_randomisation,wins,ties,losses,recall@depth,perfect_reranker_ndcg@\(k),p50_ms,p95_ms,pairs_per_query\n"
         for x in comparisons.sorted(by: { $0.depth < $1.depth }) {
             let c = x.cost
-            s += [String(x.depth), fmt(x.reranked[0]), fmt(x.firstStage[0]), fmt(x.ndcgGain), fmt(x.pRandomisation),
-                  String(x.wins), String(x.ties), String(x.losses), fmt(x.headroom.recallAtDepth), fmt(x.headroom.oracleNDCG),
-                  c.map { String(format: "%.3f", $0.p50) } ?? "", c.map { String(format: "%.3f", $0.p95) } ?? "",
-                  c.map { String(format: "%.2f", $0.pairsPerQuery) } ?? ""].joined(separator: ",") + "\n"
+            s +=
+                [
+                    String(x.depth), fmt(x.reranked[0]), fmt(x.firstStage[0]), fmt(x.ndcgGain), fmt(x.pRandomisation),
+                    String(x.wins), String(x.ties), String(x.losses), fmt(x.headroom.recallAtDepth), fmt(x.headroom.oracleNDCG),
+                    c.map { String(format: "%.3f", $0.p50) } ?? "", c.map { String(format: "%.3f", $0.p95) } ?? "",
+                    c.map { String(format: "%.2f", $0.pairsPerQuery) } ?? "",
+                ].joined(separator: ",") + "\n"
         }
         return s
     }

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// The thresholds the verdict uses; all are written into the report.
 public struct VerdictThresholds: Sendable, Equatable {
@@ -233,22 +233,24 @@ public struct DecisionReport: Sendable {
             let wins = diffs.filter { $0 > eps }.count, losses = diffs.filter { $0 < -eps }.count
             let t = Statistics.pairedTTest(differences: diffs)
             let cost = i < req.timingsPaths.count ? try Self.cost(path: req.timingsPaths[i], queries: queries) : nil
-            comparisons.append(Comparison(
-                name: "depth \(depth)", rerankedPath: path, depth: depth,
-                firstStage: firstValues.map(mean), reranked: values.map(mean),
-                wins: wins, ties: diffs.count - wins - losses, losses: losses,
-                pRandomisation: Statistics.randomisationTest(differences: diffs, permutations: req.permutations, seed: req.seed),
-                tStatistic: t.t, pTTest: t.p, headroom: Self.headroom(firstRankings, depth: depth, k: k), cost: cost,
-                missingInReranked: missing, perQuery: values[0], model: req.names?[i]))
+            comparisons.append(
+                Comparison(
+                    name: "depth \(depth)", rerankedPath: path, depth: depth,
+                    firstStage: firstValues.map(mean), reranked: values.map(mean),
+                    wins: wins, ties: diffs.count - wins - losses, losses: losses,
+                    pRandomisation: Statistics.randomisationTest(differences: diffs, permutations: req.permutations, seed: req.seed),
+                    tStatistic: t.t, pTTest: t.p, headroom: Self.headroom(firstRankings, depth: depth, k: k), cost: cost,
+                    missingInReranked: missing, perQuery: values[0], model: req.names?[i]))
         }
         Self.nameConfigurations(&comparisons)
         let choice = req.names != nil && comparisons.count > 1 ? Self.cheapestIndistinguishable(comparisons, req) : nil
         let chosen = choice?.chosen ?? Self.recommended(comparisons, tolerance: req.thresholds.sweepTolerance)
-        var report = DecisionReport(request: req, topMetrics: top, judgedQueries: qrels.queryIDs.count, evaluatedQueries: queries.count,
-                                    unjudgedFirstStageQueries: unjudged, comparisons: comparisons, chosen: chosen,
-                                    cheapest: req.names == nil ? Self.cheapestDepth(comparisons, keepGain: req.thresholds.keepGain) : nil,
-                                    verdict: Self.verdict(comparisons[chosen], k: k, t: req.thresholds, permutations: req.permutations),
-                                    choice: choice, queryIDs: queries, firstStagePerQuery: firstValues[0])
+        var report = DecisionReport(
+            request: req, topMetrics: top, judgedQueries: qrels.queryIDs.count, evaluatedQueries: queries.count,
+            unjudgedFirstStageQueries: unjudged, comparisons: comparisons, chosen: chosen,
+            cheapest: req.names == nil ? Self.cheapestDepth(comparisons, keepGain: req.thresholds.keepGain) : nil,
+            verdict: Self.verdict(comparisons[chosen], k: k, t: req.thresholds, permutations: req.permutations),
+            choice: choice, queryIDs: queries, firstStagePerQuery: firstValues[0])
         if report.verdict.label == .pays {
             // The budget rule looks at the depths of the verdict's model only.
             let same = comparisons.indices.filter { comparisons[$0].model == comparisons[chosen].model }
@@ -271,8 +273,11 @@ public struct DecisionReport: Sendable {
             let topN = Array(r.grades.prefix(depth))
             // Best reordering of the candidates: relevant grades first, highest first.
             let best = topN.sorted { ($0 ?? Int.min) > ($1 ?? Int.min) }
-            oracle.append(JudgedRanking(grades: best, relevantCount: r.relevantCount, idealGains: r.idealGains,
-                                        relevanceLevel: r.relevanceLevel).ndcg(cut: k))
+            oracle.append(
+                JudgedRanking(
+                    grades: best, relevantCount: r.relevantCount, idealGains: r.idealGains,
+                    relevanceLevel: r.relevanceLevel
+                ).ndcg(cut: k))
             guard r.relevantCount > 0 else { continue }
             withRel += 1
             if let first = r.firstRelevantRank, first <= depth {
@@ -281,9 +286,10 @@ public struct DecisionReport: Sendable {
                 unreachable += 1
             }
         }
-        return Headroom(depth: depth, recallAtDepth: mean(rankings.map { $0.recall(cut: depth) }),
-                        recallAtK: mean(rankings.map { $0.recall(cut: k) }), queriesWithRelevant: withRel,
-                        alreadyInTopK: already, fixable: fixable, unreachable: unreachable, oracleNDCG: mean(oracle))
+        return Headroom(
+            depth: depth, recallAtDepth: mean(rankings.map { $0.recall(cut: depth) }),
+            recallAtK: mean(rankings.map { $0.recall(cut: k) }), queriesWithRelevant: withRel,
+            alreadyInTopK: already, fixable: fixable, unreachable: unreachable, oracleNDCG: mean(oracle))
     }
 
     static func cost(path: String, queries: [String]) throws -> Cost {
@@ -296,9 +302,10 @@ public struct DecisionReport: Sendable {
         let pairs = base.reduce(0) { $0 + $1.pairs }
         let tokens = base.reduce(0) { $0 + $1.tokens }
         let have = Set(timings.map(\.qid))
-        return Cost(path: path, queries: base.count, p50: Statistics.percentile(ms, 50) ?? 0, p95: Statistics.percentile(ms, 95) ?? 0,
-                    meanMilliseconds: mean(ms), totalPairs: pairs, pairsPerQuery: Double(pairs) / Double(base.count),
-                    tokensPerQuery: Double(tokens) / Double(base.count), missing: queries.filter { !have.contains($0) }.count)
+        return Cost(
+            path: path, queries: base.count, p50: Statistics.percentile(ms, 50) ?? 0, p95: Statistics.percentile(ms, 95) ?? 0,
+            meanMilliseconds: mean(ms), totalPairs: pairs, pairsPerQuery: Double(pairs) / Double(base.count),
+            tokensPerQuery: Double(tokens) / Double(base.count), missing: queries.filter { !have.contains($0) }.count)
     }
 
     /// The smallest depth whose nDCG@k is within `tolerance` of the best (the only one without a sweep).
@@ -313,7 +320,8 @@ public struct DecisionReport: Sendable {
         let p = c.pRandomisation
         let h = c.headroom
         let before = fixed4(c.firstStage[0]), after = fixed4(c.reranked[0])
-        let change = "nDCG@\(k) \(before) -> \(after) (\(signed(gain)), \(randomisationText(p, permutations: permutations)), \(c.wins) wins / \(c.ties) ties / \(c.losses) losses)"
+        let change =
+            "nDCG@\(k) \(before) -> \(after) (\(signed(gain)), \(randomisationText(p, permutations: permutations)), \(c.wins) wins / \(c.ties) ties / \(c.losses) losses)"
         let cost = c.cost.map { String(format: " at %.0f ms per query (p50)", $0.p50) } ?? ""
         if gain >= t.minimumGain && p < t.alpha {
             return Verdict(label: .pays, reason: "\(change)\(cost); gain >= \(t.minimumGain) and p < \(t.alpha).")
@@ -323,10 +331,18 @@ public struct DecisionReport: Sendable {
         }
         let headroom = h.oracleNDCG - c.firstStage[0]
         if headroom < t.preciseHeadroom {
-            return Verdict(label: .precise, reason: String(format: "a perfect reordering of the top %d would raise nDCG@%d by only %@ (< %@); %@.", h.depth, k, signed(headroom), "\(t.preciseHeadroom)", change))
+            return Verdict(
+                label: .precise,
+                reason: String(
+                    format: "a perfect reordering of the top %d would raise nDCG@%d by only %@ (< %@); %@.", h.depth, k, signed(headroom),
+                    "\(t.preciseHeadroom)", change))
         }
         if h.unreachableShare >= t.recallProblemShare {
-            return Verdict(label: .recall, reason: String(format: "%.0f%% of queries with a relevant document have none in the first stage's top %d (>= %.0f%%): no reranker fixes that; %@.", h.unreachableShare * 100, h.depth, t.recallProblemShare * 100, change))
+            return Verdict(
+                label: .recall,
+                reason: String(
+                    format: "%.0f%% of queries with a relevant document have none in the first stage's top %d (>= %.0f%%): no reranker fixes that; %@.",
+                    h.unreachableShare * 100, h.depth, t.recallProblemShare * 100, change))
         }
         let why = p >= t.alpha ? "p >= \(t.alpha)" : "the change is below the \(t.minimumGain) minimum"
         return Verdict(label: .notSignificant, reason: "\(change); \(why).")

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// The queries the verdict's configuration lost and won most on (change in nDCG@k over the first stage).
 public struct DrillDown: Sendable {
@@ -68,8 +68,9 @@ public struct DrillDown: Sendable {
             func docs3(_ run: TrecRun) -> [Document] {
                 top(run, q).map { Document(id: $0.docid, grade: j[$0.docid], snippet: docs[$0.docid].map(Self.snippet)) }
             }
-            return Query(qid: q, text: texts[q], before: before[i], after: c.perQuery[i], firstRelevantBefore: rank(first),
-                         firstRelevantAfter: rank(reranked), topBefore: docs3(first), topAfter: docs3(reranked))
+            return Query(
+                qid: q, text: texts[q], before: before[i], after: c.perQuery[i], firstRelevantBefore: rank(first),
+                firstRelevantAfter: rank(reranked), topBefore: docs3(first), topAfter: docs3(reranked))
         }
         return DrillDown(configuration: c.name, lost: lost.map(entry), won: won.map(entry))
     }

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// What `indexer eval` was asked to do.
 public struct EvalRequest: Sendable {
@@ -17,8 +17,10 @@ public struct EvalRequest: Sendable {
     public var rules: EvaluationRules
 
     /// A request with trec_eval's default rules.
-    public init(qrelsPath: String, runPaths: [String], metrics: [Metric] = Metric.defaults, perQuery: Bool = false,
-                json: Bool = false, rules: EvaluationRules = EvaluationRules()) {
+    public init(
+        qrelsPath: String, runPaths: [String], metrics: [Metric] = Metric.defaults, perQuery: Bool = false,
+        json: Bool = false, rules: EvaluationRules = EvaluationRules()
+    ) {
         self.qrelsPath = qrelsPath
         self.runPaths = runPaths
         self.metrics = metrics
@@ -85,12 +87,17 @@ public enum EvalTool {
                 ("means", .object(zip(r.metrics, r.means).map { ($0.name, .number($1)) })),
             ]
             if request.perQuery {
-                pairs.append(("perQuery", .array(r.queries.map { q in
-                    var p: [(String, JSONValue)] = [("qid", .string(q.qid))]
-                    if q.missing { p.append(("missing", .bool(true))) }
-                    p += zip(r.metrics, q.values).map { ($0.name, .number($1)) }
-                    return .object(p)
-                })))
+                pairs.append(
+                    (
+                        "perQuery",
+                        .array(
+                            r.queries.map { q in
+                                var p: [(String, JSONValue)] = [("qid", .string(q.qid))]
+                                if q.missing { p.append(("missing", .bool(true))) }
+                                p += zip(r.metrics, q.values).map { ($0.name, .number($1)) }
+                                return .object(p)
+                            })
+                    ))
             }
             return .object(pairs)
         }

@@ -32,7 +32,8 @@ enum FrontierPlot {
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"420\" viewBox=\"0 0 720 420\" font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        s += "<text x=\"360\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">nDCG@\(r.request.k) against rerank time per query (p50), with the Pareto frontier</text>\n"
+        s +=
+            "<text x=\"360\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">nDCG@\(r.request.k) against rerank time per query (p50), with the Pareto frontier</text>\n"
         s += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" stroke=\"black\"/>\n"
         s += "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotH))\" stroke=\"black\"/>\n"
         for i in 0...5 {
@@ -46,10 +47,13 @@ enum FrontierPlot {
         s += "<polyline id=\"frontier-line\" points=\"\(line)\" fill=\"none\" stroke=\"#2a8f3a\" stroke-width=\"2\"/>\n"
         for (i, pt) in p.enumerated() {
             let color = pt.reranked ? "#1f5fa8" : "#c0501f", on = front.contains(i)
-            s += "<circle cx=\"\(f(x(pt.ms)))\" cy=\"\(f(y(pt.ndcg)))\" r=\"\(on ? 5 : 4)\" fill=\"\(on ? color : "white")\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
-            s += "<text x=\"\(f(x(pt.ms) + 8))\" y=\"\(f(y(pt.ndcg) - 6))\" fill=\"\(color)\">\(ReportHTML.escape(pt.label)) \(String(format: "%.4f", pt.ndcg))</text>\n"
+            s +=
+                "<circle cx=\"\(f(x(pt.ms)))\" cy=\"\(f(y(pt.ndcg)))\" r=\"\(on ? 5 : 4)\" fill=\"\(on ? color : "white")\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+            s +=
+                "<text x=\"\(f(x(pt.ms) + 8))\" y=\"\(f(y(pt.ndcg) - 6))\" fill=\"\(color)\">\(ReportHTML.escape(pt.label)) \(String(format: "%.4f", pt.ndcg))</text>\n"
         }
-        s += "<text x=\"\(f(left + 10))\" y=\"\(f(top - 10))\"><tspan fill=\"#1f5fa8\">● reranked</tspan>  <tspan fill=\"#c0501f\">● no reranker</tspan>  <tspan fill=\"#2a8f3a\">— Pareto frontier (filled points)</tspan></text>\n"
+        s +=
+            "<text x=\"\(f(left + 10))\" y=\"\(f(top - 10))\"><tspan fill=\"#1f5fa8\">● reranked</tspan>  <tspan fill=\"#c0501f\">● no reranker</tspan>  <tspan fill=\"#2a8f3a\">— Pareto frontier (filled points)</tspan></text>\n"
         return s + "</svg>\n"
     }
 }

@@ -37,7 +37,9 @@ public indirect enum JSONValue: Sendable, Equatable {
             out += close + "}"
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
-            let scalars = items.allSatisfy { if case .object = $0 { return false }; if case .array = $0 { return false }; return true }
+            let scalars = items.allSatisfy {
+                if case .object = $0 { return false }; if case .array = $0 { return false }; return true
+            }
             if scalars {
                 out += "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]"
                 return

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// One query's retrieved documents in trec_eval's order, each with its judged grade.
 ///

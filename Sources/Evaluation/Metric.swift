@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// One evaluation measure, named as users write it (`ndcg@10`) and as trec_eval names it.
 ///

@@ -7,7 +7,8 @@ enum ReportHTML {
     static func page(markdown: String, images: [String: String]) -> String {
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Reranking decision report</title>\n"
         out += "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}table{border-collapse:collapse;margin:1em 0}"
-        out += "td,th{border:1px solid #ccc;padding:.2em .6em}td.n{text-align:right}blockquote{color:#444;border-left:3px solid #ccc;margin:0;padding-left:1em}</style>\n</head>\n<body>\n"
+        out +=
+            "td,th{border:1px solid #ccc;padding:.2em .6em}td.n{text-align:right}blockquote{color:#444;border-left:3px solid #ccc;margin:0;padding-left:1em}</style>\n</head>\n<body>\n"
         var table: [[String]] = [], list: [String] = [], section = 0
         func flushTable() {
             guard !table.isEmpty else { return }
@@ -39,7 +40,8 @@ enum ReportHTML {
             } else if raw.hasPrefix("## ") {
                 section += 1
                 let title = String(raw.dropFirst(3))
-                let anchor = [("Rerankers:", "rerankers"), ("Baselines:", "baselines"), ("Per-query drill-down", "drill-down")]
+                let anchor =
+                    [("Rerankers:", "rerankers"), ("Baselines:", "baselines"), ("Per-query drill-down", "drill-down")]
                     .first { title.contains($0.0) }.map { "<a id=\"\($0.1)\"></a>" } ?? ""
                 out += "<h2 id=\"section-\(section)\">\(anchor)\(inline(title))</h2>\n"
             } else if raw.hasPrefix("> ") {
@@ -71,7 +73,8 @@ enum ReportHTML {
         t = replacePairs(t, "`", "<code>", "</code>")
         t = replacePairs(t, "**", "<strong>", "</strong>")
         while let open = t.range(of: "]("), let start = t[..<open.lowerBound].lastIndex(of: "["),
-              let close = t[open.upperBound...].firstIndex(of: ")") {
+            let close = t[open.upperBound...].firstIndex(of: ")")
+        {
             let text = t[t.index(after: start)..<open.lowerBound]
             t.replaceSubrange(start...close, with: text)
         }

@@ -87,7 +87,8 @@ public enum Evaluator {
             for k in 0..<metrics.count { means[k] /= Double(results.count) }
         }
         let unjudged = run.queries.map(\.qid).filter { qrels.judgments[$0] == nil }
-        return RunEvaluation(runPath: run.path, metrics: metrics, rules: rules, queries: results, means: means,
-                             judgedQueryCount: qrels.queryIDs.count, missingJudged: missing, unjudgedRunQueries: unjudged)
+        return RunEvaluation(
+            runPath: run.path, metrics: metrics, rules: rules, queries: results, means: means,
+            judgedQueryCount: qrels.queryIDs.count, missingJudged: missing, unjudgedRunQueries: unjudged)
     }
 }

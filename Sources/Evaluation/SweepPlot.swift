@@ -30,11 +30,11 @@ enum SweepPlot {
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
         var s = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(f(width / 2))" y="24" text-anchor="middle" font-size="15">nDCG@\(k) and rerank latency against rerank depth</text>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(f(width / 2))" y="24" text-anchor="middle" font-size="15">nDCG@\(k) and rerank latency against rerank depth</text>
 
-        """
+            """
         // Axes and grid.
         s += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" stroke=\"black\"/>\n"
         s += "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotH))\" stroke=\"black\"/>\n"
@@ -52,7 +52,8 @@ enum SweepPlot {
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 15))\" text-anchor=\"middle\">rerank depth (candidates per query, log scale)</text>\n"
         s += "<text transform=\"translate(18 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\" fill=\"#1f5fa8\">nDCG@\(k)</text>\n"
         // First stage reference.
-        s += "<line x1=\"\(f(left))\" y1=\"\(f(yN(firstNDCG)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(yN(firstNDCG)))\" stroke=\"#1f5fa8\" stroke-dasharray=\"2 4\"/>\n"
+        s +=
+            "<line x1=\"\(f(left))\" y1=\"\(f(yN(firstNDCG)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(yN(firstNDCG)))\" stroke=\"#1f5fa8\" stroke-dasharray=\"2 4\"/>\n"
         s += "<text x=\"\(f(left + 6))\" y=\"\(f(yN(firstNDCG) - 6))\" fill=\"#1f5fa8\">first stage \(String(format: "%.4f", firstNDCG))</text>\n"
         // nDCG line.
         let pts = rows.map { "\(f(x(Double($0.depth)))),\(f(yN($0.reranked[0])))" }.joined(separator: " ")
@@ -68,7 +69,8 @@ enum SweepPlot {
                 let v = latMax * Double(i) / 5
                 s += "<text x=\"\(f(left + plotW + 6))\" y=\"\(f(yL(v) + 4))\" fill=\"#c0501f\">\(String(format: "%.0f", v))</text>\n"
             }
-            s += "<text transform=\"translate(\(f(width - 14)) \(f(top + plotH / 2))) rotate(90)\" text-anchor=\"middle\" fill=\"#c0501f\">rerank time per query, p50 (ms)</text>\n"
+            s +=
+                "<text transform=\"translate(\(f(width - 14)) \(f(top + plotH / 2))) rotate(90)\" text-anchor=\"middle\" fill=\"#c0501f\">rerank time per query, p50 (ms)</text>\n"
             let lp = rows.map { "\(f(x(Double($0.depth)))),\(f(yL($0.cost!.p50)))" }.joined(separator: " ")
             s += "<polyline points=\"\(lp)\" fill=\"none\" stroke=\"#c0501f\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
             for r in rows {
@@ -82,7 +84,8 @@ enum SweepPlot {
         s += "<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 24))\" y2=\"\(f(ly))\" stroke=\"#1f5fa8\" stroke-width=\"2\"/>\n"
         s += "<text x=\"\(f(lx + 30))\" y=\"\(f(ly + 4))\">reranked nDCG@\(k)</text>\n"
         if hasLatency {
-            s += "<line x1=\"\(f(lx + 250))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 274))\" y2=\"\(f(ly))\" stroke=\"#c0501f\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
+            s +=
+                "<line x1=\"\(f(lx + 250))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 274))\" y2=\"\(f(ly))\" stroke=\"#c0501f\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
             s += "<text x=\"\(f(lx + 280))\" y=\"\(f(ly + 4))\">p50 rerank time per query</text>\n"
         }
         s += "</svg>\n"

@@ -42,7 +42,8 @@ public enum CPUBudget {
     /// the smallest along the path from this process's cgroup to the root.
     static func cgroupQuota(root: String = "/sys/fs/cgroup", selfCgroup: String = "/proc/self/cgroup") -> Double? {
         guard let text = try? String(contentsOfFile: selfCgroup, encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("0::") }) else { return nil }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("0::") })
+        else { return nil }
         var path = String(line.dropFirst(3))
         var best: Double?
         while true {

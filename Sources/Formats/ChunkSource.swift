@@ -1,7 +1,8 @@
 import CZlib
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Raw bytes of an input: a plain file, a pipe or FIFO, standard input (`-`), or any of these

@@ -120,7 +120,8 @@ public final class CorpusReader {
         switch fields[1] {
         case .string(let s)?: title = s
         case nil, .null?: title = ""
-        case let other?: throw IndexerError.badInput("\"title\" of document '\(id)' must be a string or null, not \(Self.kindName(other))", path: path, line: line)
+        case let other?:
+            throw IndexerError.badInput("\"title\" of document '\(id)' must be a string or null, not \(Self.kindName(other))", path: path, line: line)
         }
         let text: String
         switch fields[2] {
@@ -137,7 +138,8 @@ public final class CorpusReader {
             throw IndexerError.badInput("expected 'id<TAB>text', found no tab", path: path, line: line)
         }
         guard let id = String(validating: bytes[..<tab], as: UTF8.self),
-              let text = String(validating: bytes[(tab + 1)...], as: UTF8.self) else {
+            let text = String(validating: bytes[(tab + 1)...], as: UTF8.self)
+        else {
             throw IndexerError.badInput("invalid UTF-8", path: path, line: line)
         }
         guard !id.isEmpty else { throw IndexerError.badInput("empty document id before the tab", path: path, line: line) }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Opening and reading inputs, with one rule for what a failure means (docs/FAILURES.md).

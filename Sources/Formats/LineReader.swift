@@ -1,7 +1,8 @@
 import CZlib
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads a file line by line in bounded memory; gzip files (by magic bytes) are inflated.
@@ -82,4 +83,3 @@ public final class LineReader: Sequence, IteratorProtocol {
         return s
     }
 }
-

@@ -48,7 +48,8 @@ public enum NPY {
             throw IndexerError(.badInput, ".npy version \(major) is not supported", path: path)
         }
         guard start + headerLength <= bytes.count,
-              let header = String(bytes: bytes[start..<(start + headerLength)], encoding: .utf8) else {
+            let header = String(bytes: bytes[start..<(start + headerLength)], encoding: .utf8)
+        else {
             throw IndexerError(.badInput, "truncated .npy header", path: path)
         }
         guard header.contains("'descr': '<f4'") else {

@@ -64,16 +64,19 @@ public final class Progress: @unchecked Sendable {
             let width = 24
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            return String(format: "%@ [%@] %3.0f%% %d/%d %@, %.1f/s, ETA %@\u{1B}[K", label, bar, fraction * 100,
-                          done, total, unit, rate, Progress.clock(eta))
+            return String(
+                format: "%@ [%@] %3.0f%% %d/%d %@, %.1f/s, ETA %@\u{1B}[K", label, bar, fraction * 100,
+                done, total, unit, rate, Progress.clock(eta))
         }
-        return String(format: "%@: %d/%d %@ (%.0f%%), %.1f %@/s, ETA %@", label, done, total, unit,
-                      fraction * 100, rate, unit, Progress.clock(eta))
+        return String(
+            format: "%@: %d/%d %@ (%.0f%%), %.1f %@/s, ETA %@", label, done, total, unit,
+            fraction * 100, rate, unit, Progress.clock(eta))
     }
 
     static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                         : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+            : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

@@ -57,7 +57,7 @@ public struct Qrels: Sendable {
                 let tabs = text.split(separator: "\t", omittingEmptySubsequences: false)
                 if tabs.count == 3 {
                     format = .beirTSV
-                    if Int(tabs[2].trimmingCharacters(in: .whitespaces)) == nil { continue } // header
+                    if Int(tabs[2].trimmingCharacters(in: .whitespaces)) == nil { continue }  // header
                 } else {
                     format = .trec
                 }
@@ -88,7 +88,9 @@ public struct Qrels: Sendable {
             }
             if judgments[qid] == nil { order.append(qid) }
             if let first = firstLine[qid, default: [:]].updateValue(line, forKey: docid) {
-                throw IndexerError.badInput("document '\(docid)' judged twice for query '\(qid)' (first on line \(first)); trec_eval refuses duplicate judgments", path: path, line: line)
+                throw IndexerError.badInput(
+                    "document '\(docid)' judged twice for query '\(qid)' (first on line \(first)); trec_eval refuses duplicate judgments", path: path,
+                    line: line)
             }
             judgments[qid, default: [:]][docid] = grade
         }

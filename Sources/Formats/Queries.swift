@@ -69,7 +69,8 @@ public enum QueryReader {
             throw IndexerError.badInput("expected 'qid<TAB>text', found no tab", path: path, line: line)
         }
         guard let id = String(validating: bytes[..<tab], as: UTF8.self),
-              let text = String(validating: bytes[(tab + 1)...], as: UTF8.self) else {
+            let text = String(validating: bytes[(tab + 1)...], as: UTF8.self)
+        else {
             throw IndexerError.badInput("invalid UTF-8", path: path, line: line)
         }
         guard !id.isEmpty else { throw IndexerError.badInput("empty query id before the tab", path: path, line: line) }

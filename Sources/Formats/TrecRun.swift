@@ -115,7 +115,8 @@ public struct TrecRun: Sendable {
             }
             // Decimal only: Swift's Double() also takes hex floats ("0x1p3"), which trec_eval's
             // atof reads differently on other platforms.
-            guard bytes[starts[4]..<ends[4]].allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D || $0 == 0x65 || $0 == 0x45 }) else {
+            guard bytes[starts[4]..<ends[4]].allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D || $0 == 0x65 || $0 == 0x45 })
+            else {
                 throw IndexerError.badInput("score '\(try field(4))' is not a decimal number", path: path, line: line)
             }
             if !bytes[starts[0]..<ends[0]].elementsEqual(lastQidBytes) {
@@ -129,7 +130,8 @@ public struct TrecRun: Sendable {
             _ = try field(1)  // not used (trec_eval ignores it) but must be text
             let docid = try field(2)
             if let first = seen[lastQid, default: [:]].updateValue(line, forKey: docid) {
-                throw IndexerError.badInput("duplicate document '\(docid)' for query '\(lastQid)' (first on line \(first)); trec_eval refuses duplicates", path: path, line: line)
+                throw IndexerError.badInput(
+                    "duplicate document '\(docid)' for query '\(lastQid)' (first on line \(first)); trec_eval refuses duplicates", path: path, line: line)
             }
             run.append(RunEntry(qid: lastQid, docid: docid, rank: rank, score: score, tag: lastTag, line: line))
         }

@@ -62,7 +62,10 @@ public struct BuildOptions: Sendable {
         if value == "env" {
             let names = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"]
             guard let name = names.first(where: { !(environment[$0] ?? "").isEmpty }) else {
-                throw IndexerError(.usage, "--shard-id env: neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID is set (run it as a Kubernetes Indexed Job or a Slurm array task, or give the shard number)")
+                throw IndexerError(
+                    .usage,
+                    "--shard-id env: neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID is set (run it as a Kubernetes Indexed Job or a Slurm array task, or give the shard number)"
+                )
             }
             source = name
             text = environment[name]!

@@ -24,8 +24,9 @@ public enum IndexBuild {
         if let spec = environment["INDEXER_TEST_EMBEDDER"], spec.hasPrefix("replay:") {
             return try ReplayEmbedder(indexDirectory: String(spec.dropFirst(7)))
         }
-        return try Embedders.make(modelDirectory: options.modelDirectory, threads: options.threads,
-                                  queryPrompt: options.queryPrompt, documentPrompt: options.documentPrompt,
-                                  precision: options.precision, environment: environment)
+        return try Embedders.make(
+            modelDirectory: options.modelDirectory, threads: options.threads,
+            queryPrompt: options.queryPrompt, documentPrompt: options.documentPrompt,
+            precision: options.precision, environment: environment)
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 import Inference
 import Lexical
 import ShardStore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The build driver: corpus → embeddings → shards, resumable and deterministic.
@@ -52,11 +53,12 @@ public final class IndexBuilder {
     /// `corpus` is the corpus's content fingerprint (``corpusFingerprint(_:)``), so a finished
     /// shard of an edited corpus is never taken for this build's, even at the same size.
     public func settings(shard index: Int, corpus: String) -> ShardSettings {
-        ShardSettings(shardIndex: index, shardCount: options.shardCount, dimension: embedder.dimension,
-                      encoding: options.encoding, codec: options.codec, level: options.level,
-                      vectorRowsPerBlock: options.vectorRowsPerBlock, textBlockBytes: options.textBlockBytes,
-                      modelFingerprint: embedder.fingerprint,
-                      buildSettings: "corpus-sha256=\(corpus)" + (options.lexical ? ";\(IndexBuilder.lexicalSetting)" : ""))
+        ShardSettings(
+            shardIndex: index, shardCount: options.shardCount, dimension: embedder.dimension,
+            encoding: options.encoding, codec: options.codec, level: options.level,
+            vectorRowsPerBlock: options.vectorRowsPerBlock, textBlockBytes: options.textBlockBytes,
+            modelFingerprint: embedder.fingerprint,
+            buildSettings: "corpus-sha256=\(corpus)" + (options.lexical ? ";\(IndexBuilder.lexicalSetting)" : ""))
     }
 
     /// The SHA-256 of the corpus file's bytes (as stored: a gzipped corpus is hashed gzipped).
@@ -145,7 +147,10 @@ public final class IndexBuilder {
             let m = try OpenIndex.open(dir, shards: .none).manifest
             let expected = settings(shard: 0, corpus: corpusSHA)
             if let s = m.settings(shardIndex: 0), !s.differences(from: expected).isEmpty {
-                throw IndexerError(.mismatch, "the folder holds an index built with other settings (the index's vs this build's: \(s.differences(from: expected).joined(separator: "; "))); use a new --out or delete that index", path: dir + "/" + Manifest.fileName)
+                throw IndexerError(
+                    .mismatch,
+                    "the folder holds an index built with other settings (the index's vs this build's: \(s.differences(from: expected).joined(separator: "; "))); use a new --out or delete that index",
+                    path: dir + "/" + Manifest.fileName)
             }
         }
     }
@@ -171,7 +176,10 @@ public final class IndexBuilder {
         }
         let diff = settings(shard: i, corpus: corpusSHA).differences(from: reader.header.settings)
         guard diff.isEmpty else {
-            throw IndexerError(.mismatch, "existing shard was built with other settings (this build vs the file: \(diff.joined(separator: "; "))); use a new --out or delete the index", path: path)
+            throw IndexerError(
+                .mismatch,
+                "existing shard was built with other settings (this build vs the file: \(diff.joined(separator: "; "))); use a new --out or delete the index",
+                path: path)
         }
         if let fault = (reader.verify() + lexicalFaults(reader)).first {
             throw IndexerError(.corrupt, "existing shard fails verification: \(fault.message); delete it to rebuild it", path: path)
@@ -230,7 +238,8 @@ public final class IndexBuilder {
             Console.warning("\(emptyDocuments) empty documents in all (the first \(IndexBuilder.maxReportedErrors) are listed above)")
         }
         if documents == 0 && errors.isEmpty {
-            throw IndexerError.badInput("the corpus holds no documents (an empty file, blank lines only, or an empty archive); nothing was built", path: options.corpusPath)
+            throw IndexerError.badInput(
+                "the corpus holds no documents (an empty file, blank lines only, or an empty archive); nothing was built", path: options.corpusPath)
         }
         if !truncated { errors += try duplicates(&pairs) }
         pairs = []
@@ -240,8 +249,9 @@ public final class IndexBuilder {
             corpusErrors = errors
             for e in errors { Console.error(e.description) }
             let more = truncated || errors.count >= IndexBuilder.maxReportedErrors ? " (the first \(errors.count) are listed; there may be more)" : ""
-            throw IndexerError(.badInput, "\(errors.count) bad document\(errors.count == 1 ? "" : "s") in the corpus\(more); nothing was built",
-                               path: options.corpusPath)
+            throw IndexerError(
+                .badInput, "\(errors.count) bad document\(errors.count == 1 ? "" : "s") in the corpus\(more); nothing was built",
+                path: options.corpusPath)
         }
         return documents
     }
@@ -275,7 +285,8 @@ public final class IndexBuilder {
             for line in run {
                 guard let id = ids[line] else { continue }
                 if let earlier = first[id] {
-                    errors.append(.badInput("duplicate document id '\(id)' (first at line \(earlier)); ids must be unique", path: options.corpusPath, line: line))
+                    errors.append(
+                        .badInput("duplicate document id '\(id)' (first at line \(earlier)); ids must be unique", path: options.corpusPath, line: line))
                 } else {
                     first[id] = line
                 }
@@ -309,8 +320,9 @@ public final class IndexBuilder {
             }
             try vectors.withUnsafeBufferPointer { v in
                 for k in batchTexts.indices {
-                    try writers[batchShards[k]]!.append(id: batchIDs[k], text: batchTexts[k],
-                                                        vector: UnsafeBufferPointer(rebasing: v[(k * dim)..<((k + 1) * dim)]))
+                    try writers[batchShards[k]]!.append(
+                        id: batchIDs[k], text: batchTexts[k],
+                        vector: UnsafeBufferPointer(rebasing: v[(k * dim)..<((k + 1) * dim)]))
                     written += 1
                     if let limit = killAfter, written >= limit { kill(getpid(), SIGKILL) }
                 }
@@ -366,7 +378,9 @@ public final class IndexBuilder {
         defer { lock.release() }
         let missing = (0..<n).filter { !FileManager.default.fileExists(atPath: shardPath($0)) }
         guard missing.isEmpty else {
-            info("manifest waits for \(missing.count) more shard\(missing.count == 1 ? "" : "s") (\(missing.prefix(10).map(String.init).joined(separator: ", "))\(missing.count > 10 ? ", ..." : ""))")
+            info(
+                "manifest waits for \(missing.count) more shard\(missing.count == 1 ? "" : "s") (\(missing.prefix(10).map(String.init).joined(separator: ", "))\(missing.count > 10 ? ", ..." : ""))"
+            )
             return false
         }
         let m = try Manifest.make(directory: options.outDirectory, shardCount: n)

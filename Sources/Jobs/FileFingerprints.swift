@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Content fingerprints (SHA-256) of input files, cached by (path, size, mtime) so that a
 /// cron run over an unchanged multi-gigabyte corpus does not re-read it.
@@ -12,7 +12,8 @@ final class FileFingerprints {
     init(cachePath: String) {
         self.cachePath = cachePath
         if let data = FileManager.default.contents(atPath: cachePath),
-           let c = try? JSONDecoder().decode([String: Entry].self, from: data) {
+            let c = try? JSONDecoder().decode([String: Entry].self, from: data)
+        {
             cache = c
         }
     }

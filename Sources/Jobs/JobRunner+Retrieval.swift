@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Indexing
 import Inference
 import Reranking
@@ -18,32 +18,40 @@ extension JobRunner {
         var inputs = [spec.index.directory + "/manifest.json", spec.queries]
         if retriever != .bm25 { inputs += try JobRunner.modelFiles(spec.index.model) }
         if let q = spec.qrels { inputs.append(q) }
-        return Plan(step: .search, inputs: inputs,
-                    settings: JobRunner.promptSettings(spec.index).merging(retriever == .hybrid
-                        ? ["retriever": s.retriever, "top_n": "\(s.topN)", "fusion": s.fusion,
-                           "rrf_k": "\(s.rrfK)", "fusion_depth": "\(s.fusionDepth)"]
-                        : ["retriever": s.retriever, "top_n": "\(s.topN)"]) { $1 },
-                    outputs: { [paths] in [paths.candidates] },
-                    run: { [spec, paths, options] in
-                        var o = SearchOptions(indexDirectory: spec.index.directory, queriesPath: spec.queries,
-                                              topN: s.topN, outPath: paths.candidates)
-                        o.qrelsPath = spec.qrels
-                        o.tag = "indexer-\(s.retriever)"
-                        o.batchSize = s.batchSize
-                        o.threads = spec.threads
-                        o.modelDirectory = spec.index.model
-                        o.queryPrompt = spec.index.queryPrompt
-                        o.documentPrompt = spec.index.documentPrompt
-                        o.precision = Precision(name: spec.index.precision) ?? .fp32
-                        o.quiet = options.quiet
-                        o.retriever = retriever
-                        o.fusion = s.fusion == "minmax" ? .minMax : .rrf(k: Double(s.rrfK))
-                        o.fusionDepth = s.fusionDepth
-                        let r = try SearchJob.run(o, environment: options.environment)
-                        return ["queries": r.queries, "searched": r.searched, "empty_queries": r.emptyQueries,
-                                "no_result": r.noResult, "documents": r.documents,
-                                "embed_seconds": r.embedSeconds, "search_seconds": r.searchSeconds]
-                    })
+        return Plan(
+            step: .search, inputs: inputs,
+            settings: JobRunner.promptSettings(spec.index).merging(
+                retriever == .hybrid
+                    ? [
+                        "retriever": s.retriever, "top_n": "\(s.topN)", "fusion": s.fusion,
+                        "rrf_k": "\(s.rrfK)", "fusion_depth": "\(s.fusionDepth)",
+                    ]
+                    : ["retriever": s.retriever, "top_n": "\(s.topN)"]
+            ) { $1 },
+            outputs: { [paths] in [paths.candidates] },
+            run: { [spec, paths, options] in
+                var o = SearchOptions(
+                    indexDirectory: spec.index.directory, queriesPath: spec.queries,
+                    topN: s.topN, outPath: paths.candidates)
+                o.qrelsPath = spec.qrels
+                o.tag = "indexer-\(s.retriever)"
+                o.batchSize = s.batchSize
+                o.threads = spec.threads
+                o.modelDirectory = spec.index.model
+                o.queryPrompt = spec.index.queryPrompt
+                o.documentPrompt = spec.index.documentPrompt
+                o.precision = Precision(name: spec.index.precision) ?? .fp32
+                o.quiet = options.quiet
+                o.retriever = retriever
+                o.fusion = s.fusion == "minmax" ? .minMax : .rrf(k: Double(s.rrfK))
+                o.fusionDepth = s.fusionDepth
+                let r = try SearchJob.run(o, environment: options.environment)
+                return [
+                    "queries": r.queries, "searched": r.searched, "empty_queries": r.emptyQueries,
+                    "no_result": r.noResult, "documents": r.documents,
+                    "embed_seconds": r.embedSeconds, "search_seconds": r.searchSeconds,
+                ]
+            })
     }
 
     func rerankPlan() throws -> Plan? {
@@ -54,25 +62,29 @@ extension JobRunner {
         // a model's declared weight is in its config.json, an input of the step.
         if let w = rr.interpolate { settings["interpolate"] = "\(w)" }
         if rr.precision != "fp32" { settings["precision"] = rr.precision }
-        return Plan(step: .rerank,
-                    inputs: try [paths.candidates, spec.queries, spec.index.directory + "/manifest.json"] + JobRunner.modelFiles(model),
-                    settings: settings,
-                    outputs: { [paths] in [paths.reranked, paths.timings] },
-                    run: { [spec, paths, options] in
-                        var o = RerankOptions(candidatesPath: paths.candidates, queriesPath: spec.queries,
-                                              docsPath: spec.index.directory, depth: rr.depth, outPath: paths.reranked)
-                        o.model = model
-                        o.tail = TailPolicy(rawValue: rr.tail) ?? .keep
-                        o.batchSize = rr.batchSize
-                        o.maxLength = rr.maxLength
-                        o.interpolate = rr.interpolate
-                        o.precision = Precision(name: rr.precision) ?? .fp32
-                        o.timingsPath = paths.timings
-                        o.threads = spec.threads
-                        o.progress = !options.quiet
-                        let s = try RerankJob.run(o)
-                        return ["queries": s.queries, "pairs": s.pairs, "tokens": s.tokens,
-                                "scoring_seconds": s.scoringSeconds, "model": s.modelFingerprint, "interpolate": s.interpolate]
-                    })
+        return Plan(
+            step: .rerank,
+            inputs: try [paths.candidates, spec.queries, spec.index.directory + "/manifest.json"] + JobRunner.modelFiles(model),
+            settings: settings,
+            outputs: { [paths] in [paths.reranked, paths.timings] },
+            run: { [spec, paths, options] in
+                var o = RerankOptions(
+                    candidatesPath: paths.candidates, queriesPath: spec.queries,
+                    docsPath: spec.index.directory, depth: rr.depth, outPath: paths.reranked)
+                o.model = model
+                o.tail = TailPolicy(rawValue: rr.tail) ?? .keep
+                o.batchSize = rr.batchSize
+                o.maxLength = rr.maxLength
+                o.interpolate = rr.interpolate
+                o.precision = Precision(name: rr.precision) ?? .fp32
+                o.timingsPath = paths.timings
+                o.threads = spec.threads
+                o.progress = !options.quiet
+                let s = try RerankJob.run(o)
+                return [
+                    "queries": s.queries, "pairs": s.pairs, "tokens": s.tokens,
+                    "scoring_seconds": s.scoringSeconds, "model": s.modelFingerprint, "interpolate": s.interpolate,
+                ]
+            })
     }
 }

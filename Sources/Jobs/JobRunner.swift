@@ -1,6 +1,6 @@
 import Evaluation
-import Foundation
 import Formats
+import Foundation
 import Indexing
 import Inference
 import Reranking
@@ -21,8 +21,10 @@ public struct JobRunOptions: Sendable {
     public var quiet = false
     /// The environment the steps see (tests pass their own).
     public var environment: [String: String]
-    public init(only: JobStep? = nil, force: Bool = false, quiet: Bool = false,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        only: JobStep? = nil, force: Bool = false, quiet: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.only = only
         self.force = force
         self.quiet = quiet
@@ -72,18 +74,21 @@ public final class JobRunner {
         try Folders.create(stateDir)
         log = RunLog(path: spec.output + "/run-log.jsonl", runID: UUID().uuidString.lowercased())
         hashes = FileFingerprints(cachePath: stateDir + "/file-hashes.json")
-        paths = Paths(candidates: spec.output + "/candidates.run",
-                      reranked: spec.output + "/reranked.run",
-                      timings: spec.output + "/rerank-timings.jsonl",
-                      metrics: spec.output + "/metrics.json",
-                      reportDir: spec.output + "/report")
+        paths = Paths(
+            candidates: spec.output + "/candidates.run",
+            reranked: spec.output + "/reranked.run",
+            timings: spec.output + "/rerank-timings.jsonl",
+            metrics: spec.output + "/metrics.json",
+            reportDir: spec.output + "/report")
     }
 
     /// Runs the pipeline (or the one step asked for) and checks the gates.
     public func run() throws -> JobOutcome {
         var outcome = JobOutcome()
         try preflight()
-        try log.append(["event": "start", "indexer_version": IndexerVersion.current, "job": spec.path, "only": options.only?.rawValue ?? "all", "force": options.force])
+        try log.append([
+            "event": "start", "indexer_version": IndexerVersion.current, "job": spec.path, "only": options.only?.rawValue ?? "all", "force": options.force,
+        ])
         defer { try? hashes.save() }
         for step in JobStep.allCases {
             if let only = options.only, only != step { continue }
@@ -117,11 +122,15 @@ public final class JobRunner {
             ("rerank timings", paths.timings), ("metrics", paths.metrics), ("run log", log.path),
         ]
         for out in outputs { try OutputPath.refuseOverwriting(output: out, inputs: inputs) }
-        let folders: [(role: String, path: String)] = [("index folder", spec.index.directory), ("report folder", paths.reportDir),
-                                                       ("job state folder", stateDir)]
+        let folders: [(role: String, path: String)] = [
+            ("index folder", spec.index.directory), ("report folder", paths.reportDir),
+            ("job state folder", stateDir),
+        ]
         for folder in folders {
             for input in inputs where OutputPath.isInside(input.path, folder: folder.path) {
-                throw IndexerError.badInput("the \(input.role) '\(input.path)' lies inside the job's \(folder.role), which the job rewrites; move it or change the job", path: spec.path)
+                throw IndexerError.badInput(
+                    "the \(input.role) '\(input.path)' lies inside the job's \(folder.role), which the job rewrites; move it or change the job", path: spec.path
+                )
             }
         }
     }
@@ -151,68 +160,74 @@ public final class JobRunner {
     func buildPlan() throws -> Plan {
         let ix = spec.index
         let modelFiles = try JobRunner.modelFiles(ix.model)
-        return Plan(step: .build, inputs: [spec.corpus] + modelFiles,
-                    settings: JobRunner.promptSettings(ix).merging(["shards": "\(ix.shards)", "vectors": ix.vectors, "codec": ix.codec,
-                               "level": ix.level.map(String.init) ?? "default", "lexical": "\(ix.lexical)"]) { $1 }
-                        .merging(ix.precision == "fp32" ? [:] : ["precision": ix.precision]) { $1 },
-                    outputs: { try JobRunner.indexFiles(ix.directory) },
-                    run: { [spec, options] in
-                        var o = BuildOptions(corpusPath: spec.corpus, outDirectory: ix.directory, shardCount: ix.shards)
-                        o.modelDirectory = ix.model
-                        o.queryPrompt = ix.queryPrompt
-                        o.documentPrompt = ix.documentPrompt
-                        o.encoding = try JobRunner.encoding(ix.vectors)
-                        o.codec = ix.codec == "lz4" ? .lz4 : .zstd
-                        if let l = ix.level { o.level = l }
-                        o.batchSize = ix.batchSize
-                        o.threads = spec.threads
-                        o.precision = Precision(name: ix.precision) ?? .fp32
-                        o.quiet = options.quiet
-                        try JobRunner.applyLexical(&o, ix.lexical)
-                        return try self.buildIndex(o)
-                    })
+        return Plan(
+            step: .build, inputs: [spec.corpus] + modelFiles,
+            settings: JobRunner.promptSettings(ix).merging([
+                "shards": "\(ix.shards)", "vectors": ix.vectors, "codec": ix.codec,
+                "level": ix.level.map(String.init) ?? "default", "lexical": "\(ix.lexical)",
+            ]) { $1 }
+            .merging(ix.precision == "fp32" ? [:] : ["precision": ix.precision]) { $1 },
+            outputs: { try JobRunner.indexFiles(ix.directory) },
+            run: { [spec, options] in
+                var o = BuildOptions(corpusPath: spec.corpus, outDirectory: ix.directory, shardCount: ix.shards)
+                o.modelDirectory = ix.model
+                o.queryPrompt = ix.queryPrompt
+                o.documentPrompt = ix.documentPrompt
+                o.encoding = try JobRunner.encoding(ix.vectors)
+                o.codec = ix.codec == "lz4" ? .lz4 : .zstd
+                if let l = ix.level { o.level = l }
+                o.batchSize = ix.batchSize
+                o.threads = spec.threads
+                o.precision = Precision(name: ix.precision) ?? .fp32
+                o.quiet = options.quiet
+                try JobRunner.applyLexical(&o, ix.lexical)
+                return try self.buildIndex(o)
+            })
     }
 
     func evalPlan() -> Plan {
         let runs = spec.rerank != nil ? [paths.candidates, paths.reranked] : [paths.candidates]
-        return Plan(step: .eval, inputs: [spec.qrels!] + runs, settings: ["metrics": spec.metrics.joined(separator: ",")],
-                    outputs: { [paths] in [paths.metrics] },
-                    run: { [spec, paths] in
-                        let qrels = try Qrels.read(path: spec.qrels!)
-                        let metrics = try spec.metrics.map { try Metric(parsing: $0) }
-                        var perRun: [String: Any] = [:]
-                        for r in runs {
-                            let e = Evaluator.evaluate(run: try TrecRun.read(path: r), qrels: qrels, metrics: metrics)
-                            var m: [String: Double] = [:]
-                            for (metric, v) in zip(metrics, e.means) { m[metric.name] = v }
-                            perRun[URL(fileURLWithPath: r).lastPathComponent] = m
-                        }
-                        let data = try JSONSerialization.data(withJSONObject: ["v": 1, "runs": perRun], options: [.sortedKeys, .prettyPrinted])
-                        try AtomicFile.write(data, to: paths.metrics)
-                        return perRun
-                    })
+        return Plan(
+            step: .eval, inputs: [spec.qrels!] + runs, settings: ["metrics": spec.metrics.joined(separator: ",")],
+            outputs: { [paths] in [paths.metrics] },
+            run: { [spec, paths] in
+                let qrels = try Qrels.read(path: spec.qrels!)
+                let metrics = try spec.metrics.map { try Metric(parsing: $0) }
+                var perRun: [String: Any] = [:]
+                for r in runs {
+                    let e = Evaluator.evaluate(run: try TrecRun.read(path: r), qrels: qrels, metrics: metrics)
+                    var m: [String: Double] = [:]
+                    for (metric, v) in zip(metrics, e.means) { m[metric.name] = v }
+                    perRun[URL(fileURLWithPath: r).lastPathComponent] = m
+                }
+                let data = try JSONSerialization.data(withJSONObject: ["v": 1, "runs": perRun], options: [.sortedKeys, .prettyPrinted])
+                try AtomicFile.write(data, to: paths.metrics)
+                return perRun
+            })
     }
 
     func reportPlan() -> Plan {
-        Plan(step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings, spec.queries],
-             settings: spec.reportLatencyBudgetMs.map { ["k": "\(spec.reportK)", "latency_budget_ms": "\($0)"] } ?? ["k": "\(spec.reportK)"],
-             outputs: { [paths] in ["report.md", "report.json", "report.html"].map { paths.reportDir + "/" + $0 } },
-             run: { [spec, paths] in
-                 var req = ReportRequest(qrelsPath: spec.qrels!, firstStagePath: paths.candidates,
-                                         rerankedPaths: [paths.reranked], timingsPaths: [paths.timings],
-                                         outDir: paths.reportDir)
-                 req.k = spec.reportK
-                 req.depth = spec.rerank?.depth
-                 req.thresholds.latencyBudgetMs = spec.reportLatencyBudgetMs
-                 // The job's first stage is the baseline the reranker must beat; the job's
-                 // queries and index feed the per-query drill-down.
-                 req.baselines = [NamedRun(name: spec.search.retriever, path: paths.candidates)]
-                 req.queriesPath = spec.queries
-                 let index = spec.index.directory
-                 req.documentTexts = { ids in try ShardTextSource(directory: index).lookup(ids, texts: ids).texts }
-                 let verdict = try DecisionReport.run(req)
-                 return ["verdict": verdict.split(separator: "\n").first.map(String.init) ?? ""]
-             })
+        Plan(
+            step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings, spec.queries],
+            settings: spec.reportLatencyBudgetMs.map { ["k": "\(spec.reportK)", "latency_budget_ms": "\($0)"] } ?? ["k": "\(spec.reportK)"],
+            outputs: { [paths] in ["report.md", "report.json", "report.html"].map { paths.reportDir + "/" + $0 } },
+            run: { [spec, paths] in
+                var req = ReportRequest(
+                    qrelsPath: spec.qrels!, firstStagePath: paths.candidates,
+                    rerankedPaths: [paths.reranked], timingsPaths: [paths.timings],
+                    outDir: paths.reportDir)
+                req.k = spec.reportK
+                req.depth = spec.rerank?.depth
+                req.thresholds.latencyBudgetMs = spec.reportLatencyBudgetMs
+                // The job's first stage is the baseline the reranker must beat; the job's
+                // queries and index feed the per-query drill-down.
+                req.baselines = [NamedRun(name: spec.search.retriever, path: paths.candidates)]
+                req.queriesPath = spec.queries
+                let index = spec.index.directory
+                req.documentTexts = { ids in try ShardTextSource(directory: index).lookup(ids, texts: ids).texts }
+                let verdict = try DecisionReport.run(req)
+                return ["verdict": verdict.split(separator: "\n").first.map(String.init) ?? ""]
+            })
     }
 
     /// Builds the job's index. When the corpus, model or settings changed since the index
@@ -261,7 +276,8 @@ public final class JobRunner {
     func staleIndexReason() throws -> String? {
         let dir = spec.index.directory
         guard let rec = StepRecord.load(stateDir + "/build.json"),
-              FileManager.default.fileExists(atPath: dir + "/manifest.json") else { return nil }
+            FileManager.default.fileExists(atPath: dir + "/manifest.json")
+        else { return nil }
         let changed = try rec.inputs.keys.sorted().filter { path in
             FileManager.default.fileExists(atPath: path) ? try hashes.sha256(of: path) != rec.inputs[path] : true
         }
@@ -295,8 +311,10 @@ public final class JobRunner {
         do {
             figures = try plan.run()
         } catch {
-            log.appendOrWarn(["event": "step", "step": name, "status": "failed", "fingerprint": fingerprint,
-                        "error": "\(error)", "seconds": Date().timeIntervalSince(started)])
+            log.appendOrWarn([
+                "event": "step", "step": name, "status": "failed", "fingerprint": fingerprint,
+                "error": "\(error)", "seconds": Date().timeIntervalSince(started),
+            ])
             throw error
         }
         let secs = Date().timeIntervalSince(started)
@@ -304,18 +322,22 @@ public final class JobRunner {
         for p in try plan.outputs() {
             outputs[p] = try StepRecord.Output.current(p)
         }
-        let rec = StepRecord(step: name, fingerprint: fingerprint, inputs: inputHashes, settings: settings,
-                             outputs: outputs, finished: ISO8601DateFormatter().string(from: Date()))
+        let rec = StepRecord(
+            step: name, fingerprint: fingerprint, inputs: inputHashes, settings: settings,
+            outputs: outputs, finished: ISO8601DateFormatter().string(from: Date()))
         try rec.save(recordPath)
-        try log.append(["event": "step", "step": name, "status": "ran", "fingerprint": fingerprint, "seconds": secs,
-                    "inputs": inputHashes, "outputs": outputs.mapValues { $0.sha256 }, "figures": figures])
+        try log.append([
+            "event": "step", "step": name, "status": "ran", "fingerprint": fingerprint, "seconds": secs,
+            "inputs": inputHashes, "outputs": outputs.mapValues { $0.sha256 }, "figures": figures,
+        ])
         return ("ran", secs)
     }
 
     func readFigures() throws -> [String: Double] {
         guard let data = FileManager.default.contents(atPath: paths.metrics),
-              let o = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let runs = o["runs"] as? [String: Any] else {
+            let o = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let runs = o["runs"] as? [String: Any]
+        else {
             throw IndexerError(.corrupt, "unreadable metrics file", path: paths.metrics)
         }
         let final = URL(fileURLWithPath: spec.rerank != nil ? paths.reranked : paths.candidates).lastPathComponent
@@ -334,12 +356,15 @@ public final class JobRunner {
     /// output: weights, configs, tokenizer, the sentence-transformers modules and prompts.
     static func modelFiles(_ model: String) throws -> [String] {
         let dir = try ModelResolver().resolve(model)
-        var names = ["model.safetensors", "config.json", "tokenizer.json", "vocab.txt", "sentence_bert_config.json",
-                     "1_Pooling/config.json", "modules.json", "config_sentence_transformers.json", "tokenizer_config.json"]
+        var names = [
+            "model.safetensors", "config.json", "tokenizer.json", "vocab.txt", "sentence_bert_config.json",
+            "1_Pooling/config.json", "modules.json", "config_sentence_transformers.json", "tokenizer_config.json",
+        ]
         if let modules = try? SentenceTransformerModules.load(directory: dir) { names += modules.files }
         names.append("model.safetensors.index.json")
         if let data = FileManager.default.contents(atPath: dir + "/model.safetensors.index.json"),
-           let map = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["weight_map"] as? [String: String] {
+            let map = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["weight_map"] as? [String: String]
+        {
             names += Set(map.values).sorted()
         }
         var seen = Set<String>()

@@ -1,6 +1,6 @@
 import Evaluation
-import Foundation
 import Formats
+import Foundation
 
 /// A job file: one pipeline (build → search → fuse → rerank → eval → report) for cron or CI.
 ///
@@ -113,7 +113,8 @@ extension JobSpec {
         if key.count == 1 {
             // A value that parses as JSON (number, bool, null, array) is taken as such, else a string.
             if let d = raw.data(using: .utf8), let v = try? JSONSerialization.jsonObject(with: d, options: .fragmentsAllowed),
-               !(v is String) {
+                !(v is String)
+            {
                 object[first] = v
             } else {
                 object[first] = raw
@@ -128,8 +129,10 @@ extension JobSpec {
     init(root: [String: Any], path: String, cliPaths: Set<String>) throws {
         let r = Reader(root, file: path, prefix: "", cliPaths: cliPaths)
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try r.refuseUnknown(["version", "name", "corpus", "queries", "qrels", "index", "search", "rerank",
-                             "eval", "report", "output", "threads", "gates", "description"])
+        try r.refuseUnknown([
+            "version", "name", "corpus", "queries", "qrels", "index", "search", "rerank",
+            "eval", "report", "output", "threads", "gates", "description",
+        ])
         let version = try r.int("version", default: JobSpec.formatVersion)
         guard version == JobSpec.formatVersion else {
             throw IndexerError.badInput("version: this indexer reads job files of version \(JobSpec.formatVersion), not \(version)", path: path)
@@ -146,10 +149,13 @@ extension JobSpec {
         threads = try r.optionalInt("threads", in: 1...256)
 
         let ir = try r.object("index")
-        try ir.refuseUnknown(["dir", "shards", "model", "vectors", "codec", "level", "lexical", "batch_size",
-                              "query_prompt", "document_prompt", "precision"])
-        index = Index(directory: try ir.path("dir", relativeTo: dir, default: "../shards/\(name)"),
-                      model: try ir.modelPath("model", relativeTo: dir, default: "../models/all-MiniLM-L6-v2"))
+        try ir.refuseUnknown([
+            "dir", "shards", "model", "vectors", "codec", "level", "lexical", "batch_size",
+            "query_prompt", "document_prompt", "precision",
+        ])
+        index = Index(
+            directory: try ir.path("dir", relativeTo: dir, default: "../shards/\(name)"),
+            model: try ir.modelPath("model", relativeTo: dir, default: "../models/all-MiniLM-L6-v2"))
         index.queryPrompt = try ir.optionalString("query_prompt")
         index.documentPrompt = try ir.optionalString("document_prompt")
         index.shards = try ir.int("shards", default: 1, in: 1...4096)

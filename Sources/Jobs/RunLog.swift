@@ -1,7 +1,8 @@
-import Foundation
 import Formats
+import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The run log: one JSON line per step event in `OUTPUT/run-log.jsonl` (format version 1,

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// What a finished step was made from and what it made, kept in `OUTPUT/.state/STEP.json`.
 ///
@@ -34,8 +34,10 @@ struct StepRecord: Codable, Equatable {
 
         static func stat(_ path: String) -> (size: Int64, mtime: Double?) {
             let attrs = try? FileManager.default.attributesOfItem(atPath: path)
-            return ((attrs?[.size] as? NSNumber)?.int64Value ?? -1,
-                    (attrs?[.modificationDate] as? Date)?.timeIntervalSince1970)
+            return (
+                (attrs?[.size] as? NSNumber)?.int64Value ?? -1,
+                (attrs?[.modificationDate] as? Date)?.timeIntervalSince1970
+            )
         }
     }
 

@@ -38,8 +38,9 @@ public struct LexicalCollectionStatistics: Equatable, Sendable {
 
     /// Component-wise sum.
     public static func + (l: Self, r: Self) -> Self {
-        Self(documentsWithTerms: l.documentsWithTerms + r.documentsWithTerms,
-             sumTotalTermFrequency: l.sumTotalTermFrequency + r.sumTotalTermFrequency)
+        Self(
+            documentsWithTerms: l.documentsWithTerms + r.documentsWithTerms,
+            sumTotalTermFrequency: l.sumTotalTermFrequency + r.sumTotalTermFrequency)
     }
 }
 

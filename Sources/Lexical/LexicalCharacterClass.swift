@@ -6,7 +6,7 @@
 /// across them. Raw values match scripts/reference/gen_word_break_table.py.
 enum WordBreakClass: UInt8 {
     case other = 0, extend, format, zwj, regionalIndicator, katakana, hebrewLetter, aLetter,
-         singleQuote, doubleQuote, midNumLet, midLetter, midNum, numeric, extendNumLet
+        singleQuote, doubleQuote, midNumLet, midLetter, midNum, numeric, extendNumLet
 }
 
 /// Per-scalar lexical properties: Word_Break class plus the script, line-break and emoji flags.

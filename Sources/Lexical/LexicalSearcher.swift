@@ -1,8 +1,9 @@
 // Term-at-a-time BM25 top-k over one or more lexical segments with global statistics.
 import Dispatch
 import Formats
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A hit: a document id (global across the searcher's segments) and its BM25 score.
@@ -80,9 +81,11 @@ public struct LexicalSearcher: Sendable {
     /// A searcher over part of a collection: `segments` are scored with `statistics` and
     /// `documentFrequencies`, which cover the whole collection (every term a query will use
     /// must be in the table; a term not in it has frequency 0 and is ignored).
-    public init(segments: [LexicalSegment], documentBases: [Int], statistics: LexicalCollectionStatistics,
-                documentFrequencies: [[UInt8]: Int], parameters: BM25Parameters = BM25Parameters(),
-                analyzer: EnglishAnalyzer = EnglishAnalyzer()) {
+    public init(
+        segments: [LexicalSegment], documentBases: [Int], statistics: LexicalCollectionStatistics,
+        documentFrequencies: [[UInt8]: Int], parameters: BM25Parameters = BM25Parameters(),
+        analyzer: EnglishAnalyzer = EnglishAnalyzer()
+    ) {
         self.segments = segments
         self.documentBases = documentBases
         bm25 = BM25(parameters: parameters, statistics: statistics)
@@ -92,8 +95,10 @@ public struct LexicalSearcher: Sendable {
     }
 
     /// A searcher over `segments` with global statistics.
-    public init(segments: [LexicalSegment], parameters: BM25Parameters = BM25Parameters(),
-                analyzer: EnglishAnalyzer = EnglishAnalyzer()) {
+    public init(
+        segments: [LexicalSegment], parameters: BM25Parameters = BM25Parameters(),
+        analyzer: EnglishAnalyzer = EnglishAnalyzer()
+    ) {
         globalFrequencies = nil
         self.segments = segments
         var bases: [Int] = []
@@ -103,8 +108,9 @@ public struct LexicalSearcher: Sendable {
             next += s.header.documentCount
         }
         documentBases = bases
-        bm25 = BM25(parameters: parameters,
-                    statistics: LexicalCollectionStatistics(headers: segments.map { $0.header }))
+        bm25 = BM25(
+            parameters: parameters,
+            statistics: LexicalCollectionStatistics(headers: segments.map { $0.header }))
         self.analyzer = analyzer
         norms = segments.map { $0.documentLengths.normBytes() }
     }
@@ -167,11 +173,14 @@ public struct LexicalSearcher: Sendable {
     /// The top `k` hits of segment `segment` (local document ids in `document`), plus every
     /// further hit that ties with the k-th score, so a caller that breaks ties by another key
     /// (the document's id string) still gets its exact top k after merging segments.
-    public func segmentCandidates(segment: Int, query: LexicalQuery, weights: [Float], topK k: Int,
-                                  scratch: inout Scratch) throws -> [LexicalHit] {
+    public func segmentCandidates(
+        segment: Int, query: LexicalQuery, weights: [Float], topK k: Int,
+        scratch: inout Scratch
+    ) throws -> [LexicalHit] {
         guard k > 0 else { return [] }
-        return try segmentTopK(segment: segment, query: query, weights: weights, k: k, scratch: &scratch,
-                               keepTies: true, base: 0)
+        return try segmentTopK(
+            segment: segment, query: query, weights: weights, k: k, scratch: &scratch,
+            keepTies: true, base: 0)
     }
 
     /// The top `k` hits for an analyzed query, reusing `scratch`.
@@ -186,8 +195,10 @@ public struct LexicalSearcher: Sendable {
     }
 
     /// Top `k` of one segment with precomputed global term weights (0 = term absent everywhere).
-    func segmentTopK(segment s: Int, query: LexicalQuery, weights: [Float], k: Int,
-                     scratch: inout Scratch, keepTies: Bool = false, base: Int? = nil) throws -> [LexicalHit] {
+    func segmentTopK(
+        segment s: Int, query: LexicalQuery, weights: [Float], k: Int,
+        scratch: inout Scratch, keepTies: Bool = false, base: Int? = nil
+    ) throws -> [LexicalHit] {
         let segment = segments[s]
         let n = segment.header.documentCount
         if scratch.sums.count < n { scratch.sums = [Double](repeating: 0, count: n) }
@@ -300,9 +311,11 @@ struct TopKHeap {
 public enum LexicalIndex {
     /// Builds `shardCount` segments over `documents` (texts in global id order), splitting them
     /// into contiguous, near-equal ranges, and returns a searcher over them.
-    public static func build(documents: [String], shardCount: Int = 1,
-                             analyzer: EnglishAnalyzer = EnglishAnalyzer(),
-                             parameters: BM25Parameters = BM25Parameters()) -> LexicalSearcher {
+    public static func build(
+        documents: [String], shardCount: Int = 1,
+        analyzer: EnglishAnalyzer = EnglishAnalyzer(),
+        parameters: BM25Parameters = BM25Parameters()
+    ) -> LexicalSearcher {
         let shards = max(1, shardCount)
         var segments: [LexicalSegment] = []
         for s in 0..<shards {

@@ -105,8 +105,10 @@ public struct LexicalTermBlock: Equatable, Sendable {
     /// Concatenated encoded postings.
     public internal(set) var postings: [UInt8]
 
-    init(terms: [[UInt8]], documentFrequencies: [UInt32], totalTermFrequencies: [UInt64],
-         postingsOffsets: [Int], postings: [UInt8]) {
+    init(
+        terms: [[UInt8]], documentFrequencies: [UInt32], totalTermFrequencies: [UInt64],
+        postingsOffsets: [Int], postings: [UInt8]
+    ) {
         self.terms = terms
         self.documentFrequencies = documentFrequencies
         self.totalTermFrequencies = totalTermFrequencies
@@ -190,8 +192,10 @@ public struct LexicalTermBlock: Equatable, Sendable {
     /// Calls `body(localDoc, tf)` for each posting of the term at `index`, in document order.
     /// Throws `IndexerError.corrupt` if the postings do not decode to `documentFrequencies[index]`
     /// documents within `maxDocument`.
-    public func forEachPosting(_ index: Int, maxDocument: Int = Int(UInt32.max),
-                               _ body: (Int, UInt32) -> Void) throws {
+    public func forEachPosting(
+        _ index: Int, maxDocument: Int = Int(UInt32.max),
+        _ body: (Int, UInt32) -> Void
+    ) throws {
         let start = postingsOffsets[index], end = postingsOffsets[index + 1]
         let df = Int(documentFrequencies[index])
         try postings.withUnsafeBufferPointer { buf in
@@ -308,16 +312,20 @@ public struct LexicalSegment: Equatable, Sendable {
     public var blocks: [LexicalTermBlock]
 
     /// Assembles a segment from deserialized parts, checking that they agree.
-    public init(header: LexicalSegmentHeader, documentLengths: LexicalDocumentLengths,
-                termIndex: LexicalTermIndex, blocks: [LexicalTermBlock]) throws {
+    public init(
+        header: LexicalSegmentHeader, documentLengths: LexicalDocumentLengths,
+        termIndex: LexicalTermIndex, blocks: [LexicalTermBlock]
+    ) throws {
         guard header.documentCount == documentLengths.lengths.count,
-              header.blockCount == blocks.count, termIndex.firstTerms.count == blocks.count,
-              header.termCount == blocks.reduce(0, { $0 + $1.terms.count }),
-              header.sumTotalTermFrequency == documentLengths.lengths.reduce(0, { $0 + Int($1) }),
-              header.documentsWithTerms == documentLengths.lengths.reduce(0, { $0 + ($1 > 0 ? 1 : 0) })
+            header.blockCount == blocks.count, termIndex.firstTerms.count == blocks.count,
+            header.termCount == blocks.reduce(0, { $0 + $1.terms.count }),
+            header.sumTotalTermFrequency == documentLengths.lengths.reduce(0, { $0 + Int($1) }),
+            header.documentsWithTerms == documentLengths.lengths.reduce(0, { $0 + ($1 > 0 ? 1 : 0) })
         else { throw IndexerError(.corrupt, "lexical segment: header, lengths and blocks disagree") }
-        for (i, block) in blocks.enumerated() where block.terms.first != termIndex.firstTerms[i]
-            || block.terms.count != termIndex.termCounts[i] {
+        for (i, block) in blocks.enumerated()
+        where block.terms.first != termIndex.firstTerms[i]
+            || block.terms.count != termIndex.termCounts[i]
+        {
             throw IndexerError(.corrupt, "lexical segment: term index disagrees with block \(i)")
         }
         self.header = header

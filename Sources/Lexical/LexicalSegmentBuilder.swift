@@ -94,11 +94,12 @@ public struct LexicalSegmentBuilder {
                 data.append(contentsOf: postings[id].bytes)
                 offsets.append(data.count)
             }
-            blocks.append(LexicalTermBlock(
-                terms: current.map { termBytes[$0] },
-                documentFrequencies: current.map { documentFrequencies[$0] },
-                totalTermFrequencies: current.map { totalTermFrequencies[$0] },
-                postingsOffsets: offsets, postings: data))
+            blocks.append(
+                LexicalTermBlock(
+                    terms: current.map { termBytes[$0] },
+                    documentFrequencies: current.map { documentFrequencies[$0] },
+                    totalTermFrequencies: current.map { totalTermFrequencies[$0] },
+                    postingsOffsets: offsets, postings: data))
             current.removeAll()
             currentBytes = 0
         }
@@ -116,14 +117,17 @@ public struct LexicalSegmentBuilder {
             termCount: termBytes.count, blockCount: blocks.count)
         let index = LexicalTermIndex(firstTerms: blocks.map { $0.terms[0] }, termCounts: blocks.map { $0.terms.count })
         // The parts are consistent by construction; the checking initializer cannot fail here.
-        return LexicalSegment(unchecked: header, documentLengths: LexicalDocumentLengths(lengths),
-                              termIndex: index, blocks: blocks)
+        return LexicalSegment(
+            unchecked: header, documentLengths: LexicalDocumentLengths(lengths),
+            termIndex: index, blocks: blocks)
     }
 }
 
 extension LexicalSegment {
-    init(unchecked header: LexicalSegmentHeader, documentLengths: LexicalDocumentLengths,
-         termIndex: LexicalTermIndex, blocks: [LexicalTermBlock]) {
+    init(
+        unchecked header: LexicalSegmentHeader, documentLengths: LexicalDocumentLengths,
+        termIndex: LexicalTermIndex, blocks: [LexicalTermBlock]
+    ) {
         self.header = header
         self.documentLengths = documentLengths
         self.termIndex = termIndex

@@ -47,8 +47,10 @@ public final class LexicalShardIndex: @unchecked Sendable {
             throw IndexerError(.corrupt, "lexical index covers \(header.documentCount) documents, the shard holds \(reader.count)", path: reader.path)
         }
         guard header.blockCount == termIndex.firstTerms.count,
-              reader.lexicalBlockCount == LexicalShardIndex.leadingBlocks + header.blockCount else {
-            throw IndexerError(.corrupt, "lexical index has \(reader.lexicalBlockCount) blocks, its header says \(header.blockCount) term blocks", path: reader.path)
+            reader.lexicalBlockCount == LexicalShardIndex.leadingBlocks + header.blockCount
+        else {
+            throw IndexerError(
+                .corrupt, "lexical index has \(reader.lexicalBlockCount) blocks, its header says \(header.blockCount) term blocks", path: reader.path)
         }
     }
 
@@ -126,13 +128,16 @@ public final class LexicalShardIndex: @unchecked Sendable {
                     var sum: UInt64 = 0
                     try block.forEachPosting(t, maxDocument: n) { _, tf in sum += UInt64(tf) }
                     guard sum == block.totalTermFrequencies[t] else {
-                        throw IndexerError(.corrupt, "lexical term block \(b): term \(t) has \(sum) occurrences, the dictionary says \(block.totalTermFrequencies[t])", path: reader.path)
+                        throw IndexerError(
+                            .corrupt, "lexical term block \(b): term \(t) has \(sum) occurrences, the dictionary says \(block.totalTermFrequencies[t])",
+                            path: reader.path)
                     }
                     ttf += sum
                 }
             }
             guard ttf == UInt64(s.header.sumTotalTermFrequency) else {
-                throw IndexerError(.corrupt, "lexical postings hold \(ttf) occurrences, the document lengths sum to \(s.header.sumTotalTermFrequency)", path: reader.path)
+                throw IndexerError(
+                    .corrupt, "lexical postings hold \(ttf) occurrences, the document lengths sum to \(s.header.sumTotalTermFrequency)", path: reader.path)
             }
             return []
         } catch let e as IndexerError {

@@ -30,8 +30,10 @@ public final class LexicalShardSearch: @unchecked Sendable {
     /// Prepares to search `searched` (indices into `shards`) of an index whose shards are all of
     /// `shards`; every shard must have a lexical index. Loads the searched shards' lexical
     /// indexes and document ids into memory.
-    public init(shards: [ShardReader], searched: [Int], parameters: BM25Parameters = BM25Parameters(),
-                analyzer: EnglishAnalyzer = EnglishAnalyzer()) throws {
+    public init(
+        shards: [ShardReader], searched: [Int], parameters: BM25Parameters = BM25Parameters(),
+        analyzer: EnglishAnalyzer = EnglishAnalyzer()
+    ) throws {
         let all = try shards.map { try LexicalShardIndex(reader: $0) }
         let stats = LexicalCollectionStatistics(headers: all.map(\.header))
         var segments: [LexicalSegment] = []
@@ -47,8 +49,9 @@ public final class LexicalShardSearch: @unchecked Sendable {
         statistics = stats
         // Document frequencies are filled per query batch (see `search`); the searcher is rebuilt
         // with them, so start with the searched shards only.
-        searcher = LexicalSearcher(segments: segments, documentBases: Array(repeating: 0, count: segments.count),
-                                   statistics: stats, documentFrequencies: [:], parameters: parameters, analyzer: analyzer)
+        searcher = LexicalSearcher(
+            segments: segments, documentBases: Array(repeating: 0, count: segments.count),
+            statistics: stats, documentFrequencies: [:], parameters: parameters, analyzer: analyzer)
     }
 
     /// The global document frequency of every distinct term of `queries`.
@@ -73,9 +76,10 @@ public final class LexicalShardSearch: @unchecked Sendable {
     public func search(queries texts: [String], topK k: Int, threads: Int = 1) throws -> [[ScoredDocument]] {
         let queries = texts.map { LexicalQuery($0, analyzer: searcher.analyzer) }
         let df = try documentFrequencies(queries)
-        let scorer = LexicalSearcher(segments: searcher.segments, documentBases: searcher.documentBases,
-                                     statistics: statistics, documentFrequencies: df,
-                                     parameters: searcher.bm25.parameters, analyzer: searcher.analyzer)
+        let scorer = LexicalSearcher(
+            segments: searcher.segments, documentBases: searcher.documentBases,
+            statistics: statistics, documentFrequencies: df,
+            parameters: searcher.bm25.parameters, analyzer: searcher.analyzer)
         let ids = self.ids
         func one(_ q: LexicalQuery, _ scratch: inout LexicalSearcher.Scratch) throws -> [ScoredDocument] {
             guard k > 0 else { return [] }

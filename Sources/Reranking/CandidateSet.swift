@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// The first-stage candidates of every query of a run, matched to the query texts.
 ///
@@ -33,8 +33,9 @@ public struct CandidateSet {
         self.queries.reserveCapacity(run.queries.count)
         for (qid, entries) in run.queries {
             guard let text = texts[qid] else {
-                throw IndexerError.badInput("query '\(qid)' is not in the query file \(queriesPath)", path: run.path,
-                                            line: entries.first?.line)
+                throw IndexerError.badInput(
+                    "query '\(qid)' is not in the query file \(queriesPath)", path: run.path,
+                    line: entries.first?.line)
             }
             let ordered = entries.enumerated().sorted { a, b in
                 if a.element.score != b.element.score { return a.element.score > b.element.score }

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Scores (query, document) pairs of many queries in length-sorted batches.
 ///

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// `indexer rerank`: a bounded cross-encoder pass over a first-stage run.
 ///
@@ -25,8 +25,9 @@ public enum RerankJob {
         let candidates = try CandidateSet(run: run, queries: queries, queriesPath: options.queriesPath)
         let source = try DocumentTextSources.open(options.docsPath)
         let modelDirectory = try RerankModel.resolve(options.model)
-        let scorer = try CrossEncoderScorer(modelDirectory: modelDirectory, maxLength: options.maxLength,
-                                            threads: options.threads, precision: options.precision)
+        let scorer = try CrossEncoderScorer(
+            modelDirectory: modelDirectory, maxLength: options.maxLength,
+            threads: options.threads, precision: options.precision)
         var resolved = options
         resolved.interpolate = try options.interpolate ?? RerankModel.declaredInterpolation(modelDirectory: modelDirectory)
         var summary = try rerank(candidates, source: source, scorer: scorer, options: resolved)
@@ -51,19 +52,23 @@ public enum RerankJob {
 
     /// Reranks `candidates` with `scorer`, reading text from `source`; writes `options.outPath`
     /// and, if set, `options.timingsPath`.
-    public static func rerank(_ candidates: CandidateSet, source: DocumentTextSource, scorer: PairScorer,
-                              options o: RerankOptions) throws -> RerankSummary {
+    public static func rerank(
+        _ candidates: CandidateSet, source: DocumentTextSource, scorer: PairScorer,
+        options o: RerankOptions
+    ) throws -> RerankSummary {
         try validate(o)
         let texts = try documentTexts(candidates, source: source, depth: o.depth)
-        let packer = try PairPacker(batchSize: o.batchSize,
-                                    threads: o.threads ?? CPUBudget.threads)
+        let packer = try PairPacker(
+            batchSize: o.batchSize,
+            threads: o.threads ?? CPUBudget.threads)
         let totalPairs = candidates.queries.reduce(0) { $0 + min(o.depth, $1.entries.count) }
         let progress = Progress("rerank", total: totalPairs, unit: "pairs", quiet: !o.progress)
         let writer = try TrecRunWriter(path: o.outPath)
         var timings: [RerankTiming] = []
         timings.reserveCapacity(candidates.queries.count)
-        var summary = RerankSummary(queries: 0, pairs: 0, tokens: 0, lines: 0, scoringSeconds: 0, modelDirectory: "",
-                                    modelFingerprint: scorer.fingerprint)
+        var summary = RerankSummary(
+            queries: 0, pairs: 0, tokens: 0, lines: 0, scoringSeconds: 0, modelDirectory: "",
+            modelFingerprint: scorer.fingerprint)
         // Without a model folder to ask (a scorer given directly), nil means the scorer alone.
         let weight = o.interpolate ?? 0
         summary.interpolate = weight
@@ -132,8 +137,9 @@ public enum RerankJob {
         if weight > 0 {
             headScores = ScoreInterpolation.combine(crossEncoder: headScores, firstStage: q.entries.prefix(n).map(\.score), weight: weight)
         }
-        return RerankOrder.combine(head: q.entries.prefix(n).map(\.docid), scores: headScores,
-                                   tail: q.entries.dropFirst(n).map(\.docid), policy: tail)
+        return RerankOrder.combine(
+            head: q.entries.prefix(n).map(\.docid), scores: headScores,
+            tail: q.entries.dropFirst(n).map(\.docid), policy: tail)
     }
 
     /// The texts of every head document; every candidate (head or tail) must be in `source`,
@@ -155,8 +161,9 @@ public enum RerankJob {
                 }
             }
             if let e = first {
-                throw IndexerError.badInput("document '\(e.docid)' (query '\(e.qid)') is not in the \(source.description)",
-                                            path: candidates.runPath, line: e.line)
+                throw IndexerError.badInput(
+                    "document '\(e.docid)' (query '\(e.qid)') is not in the \(source.description)",
+                    path: candidates.runPath, line: e.line)
             }
         }
         return found.texts

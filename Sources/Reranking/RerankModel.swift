@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Inference
 
 /// Finds the model folder a `--model` value names.
@@ -22,7 +22,8 @@ public enum RerankModel {
         let positions = (try object("config.json", in: dir)?["max_position_embeddings"] as? NSNumber)?.intValue ?? 512
         var length = 512
         if let declared = (try object("tokenizer_config.json", in: dir)?["model_max_length"] as? NSNumber)?.doubleValue,
-           declared >= 3, declared <= 1_000_000 {
+            declared >= 3, declared <= 1_000_000
+        {
             length = Int(declared)
         }
         return min(length, positions)
@@ -35,8 +36,9 @@ public enum RerankModel {
     public static func declaredInterpolation(modelDirectory dir: String) throws -> Double {
         guard let value = try object("config.json", in: dir)?["indexer_interpolate"] else { return 0 }
         guard let n = value as? NSNumber, (0...1).contains(n.doubleValue) else {
-            throw IndexerError(.model, "indexer_interpolate must be a number between 0 and 1, not \(value)",
-                               path: dir + "/config.json")
+            throw IndexerError(
+                .model, "indexer_interpolate must be a number between 0 and 1, not \(value)",
+                path: dir + "/config.json")
         }
         return n.doubleValue
     }
@@ -62,6 +64,9 @@ public enum RerankModel {
             dir = dir.deletingLastPathComponent()
         }
         for c in candidates where FileManager.default.fileExists(atPath: c + "/config.json") { return c }
-        throw IndexerError(.model, "the default reranker is missing (looked for \(candidates.joined(separator: ", "))); run scripts/setup from the package root, or give --model DIR or --model hf:ORG/NAME")
+        throw IndexerError(
+            .model,
+            "the default reranker is missing (looked for \(candidates.joined(separator: ", "))); run scripts/setup from the package root, or give --model DIR or --model hf:ORG/NAME"
+        )
     }
 }

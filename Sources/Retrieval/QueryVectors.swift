@@ -66,13 +66,17 @@ public struct QueryVectors: Sendable {
     /// Refuses vectors from another model, dimension or query set than this search's.
     public func check(model: String, dimension: Int, queries digest: String, ids expected: [String], path: String) throws {
         guard model == self.model else {
-            throw IndexerError(.mismatch, "the query vectors come from model '\(self.model)', the index was built with '\(model)'; write them again with the index's model", path: path)
+            throw IndexerError(
+                .mismatch, "the query vectors come from model '\(self.model)', the index was built with '\(model)'; write them again with the index's model",
+                path: path)
         }
         guard dimension == self.dimension else {
             throw IndexerError(.mismatch, "the query vectors have \(self.dimension) components, the index \(dimension)", path: path)
         }
         guard digest == queries, expected == ids else {
-            throw IndexerError.badInput("the query vectors were written for another query file (or qrels filter) than this search's; write them again with the same --queries and --qrels", path: path)
+            throw IndexerError.badInput(
+                "the query vectors were written for another query file (or qrels filter) than this search's; write them again with the same --queries and --qrels",
+                path: path)
         }
     }
 }

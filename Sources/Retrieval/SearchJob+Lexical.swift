@@ -21,8 +21,10 @@ public enum Retriever: String, Sendable, CaseIterable {
 extension SearchJob {
     /// BM25 top `depth` of `texts` over the `selected` shards, scored with the statistics of
     /// every shard of the index (docs/LEXICAL.md, "Distributed BM25").
-    static func lexicalResults(_ options: SearchOptions, index: OpenIndex, selected: [Manifest.Shard],
-                               texts: [String], depth: Int, threads: Int) throws -> (results: [[ScoredDocument]], documents: Int, searchSeconds: Double) {
+    static func lexicalResults(
+        _ options: SearchOptions, index: OpenIndex, selected: [Manifest.Shard],
+        texts: [String], depth: Int, threads: Int
+    ) throws -> (results: [[ScoredDocument]], documents: Int, searchSeconds: Double) {
         // Every shard, searched or not, feeds the statistics: OpenIndex opened and checked them all.
         let all = try index.shardIndices.map { try index.reader($0) }
         let searched = selected.map(\.index)
@@ -35,8 +37,10 @@ extension SearchJob {
 
     /// The RRF (or min-max) fusion of `lexical` and `dense`, query by query, each list already
     /// cut at the fusion depth; BM25 is given first (the order contributions are added in).
-    static func fused(qids: [String], lexical: [[ScoredDocument]], dense: [[ScoredDocument]],
-                      method: FusionMethod, topN: Int) -> [[(id: String, score: Double)]] {
+    static func fused(
+        qids: [String], lexical: [[ScoredDocument]], dense: [[ScoredDocument]],
+        method: FusionMethod, topN: Int
+    ) -> [[(id: String, score: Double)]] {
         func run(_ lists: [[ScoredDocument]]) -> TrecRun {
             var r = TrecRun()
             for (q, list) in zip(qids, lists) {

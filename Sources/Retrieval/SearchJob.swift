@@ -92,7 +92,10 @@ public enum SearchJob {
     public static func run(_ options: SearchOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SearchSummary {
         // Validate what needs no file first: a refused combination costs nothing.
         if options.retriever == .hybrid && options.shardID != nil {
-            throw IndexerError(.usage, "--retriever hybrid cannot search one shard: fusion needs each list's global ranks; search every shard with --retriever bm25 and dense (--shard-id, then indexer merge for each), then indexer fuse the two runs")
+            throw IndexerError(
+                .usage,
+                "--retriever hybrid cannot search one shard: fusion needs each list's global ranks; search every shard with --retriever bm25 and dense (--shard-id, then indexer merge for each), then indexer fuse the two runs"
+            )
         }
         guard options.fusionDepth >= 1 else { throw IndexerError(.usage, "--fusion-depth must be at least 1") }
         // BM25 needs every shard's statistics, so a lexical search opens them all.
@@ -124,26 +127,27 @@ public enum SearchJob {
         var documents = 0
         if options.retriever.usesLexical {
             let start = Date()
-            (lexical, documents, bm25Seconds) = try lexicalResults(options, index: index, selected: selected,
-                                                                   texts: searched.map(\.text), depth: depth, threads: threads)
+            (lexical, documents, bm25Seconds) = try lexicalResults(
+                options, index: index, selected: selected,
+                texts: searched.map(\.text), depth: depth, threads: threads)
             bm25LoadSeconds = Date().timeIntervalSince(start) - bm25Seconds
         }
         var dense: [[ScoredDocument]] = []
         var t0 = Date(), t1 = t0, t2 = t0
         var c1 = 0.0, c2 = 0.0
         if options.retriever.usesDense {
-        t0 = Date()
-        let vectors = try queryVectors(options, manifest: manifest, searched: searched, environment: environment)
-        t1 = Date()
-        c1 = processCPUSeconds()
+            t0 = Date()
+            let vectors = try queryVectors(options, manifest: manifest, searched: searched, environment: environment)
+            t1 = Date()
+            c1 = processCPUSeconds()
 
-        let search = try DenseSearch(shards: readers)
-        let progress = Formats.Progress("search", total: search.documentCount, unit: "documents", quiet: options.quiet)
-        dense = try search.search(queries: vectors, count: searched.count, topN: depth, threads: threads, progress: progress)
-        progress.finish()
-        t2 = Date()
-        c2 = processCPUSeconds()
-        documents = search.documentCount
+            let search = try DenseSearch(shards: readers)
+            let progress = Formats.Progress("search", total: search.documentCount, unit: "documents", quiet: options.quiet)
+            dense = try search.search(queries: vectors, count: searched.count, topN: depth, threads: threads, progress: progress)
+            progress.finish()
+            t2 = Date()
+            c2 = processCPUSeconds()
+            documents = search.documentCount
         }
         let fuseStart = Date()
         var results: [[(id: String, score: Float)]] = []
@@ -179,11 +183,12 @@ public enum SearchJob {
             throw error
         }
         try writePartialSidecar(options, manifest: manifest)
-        let summary = SearchSummary(queries: queries.count, searched: searched.count, emptyQueries: empty, noResult: noResult,
-                                    shards: readers.count, documents: documents, lines: lines,
-                                    embedSeconds: t1.timeIntervalSince(t0),
-                                    searchSeconds: t2.timeIntervalSince(t1) + bm25LoadSeconds + bm25Seconds + fuseSeconds,
-                                    bm25Seconds: bm25Seconds, searchCPUSeconds: c2 - c1)
+        let summary = SearchSummary(
+            queries: queries.count, searched: searched.count, emptyQueries: empty, noResult: noResult,
+            shards: readers.count, documents: documents, lines: lines,
+            embedSeconds: t1.timeIntervalSince(t0),
+            searchSeconds: t2.timeIntervalSince(t1) + bm25LoadSeconds + bm25Seconds + fuseSeconds,
+            bm25Seconds: bm25Seconds, searchCPUSeconds: c2 - c1)
         if !options.quiet { Console.info(describe(summary, kernel: ExactScorer.kernelName)) }
         return summary
     }
@@ -193,7 +198,9 @@ public enum SearchJob {
         func rate(_ n: Int, _ t: Double) -> String { t > 0 ? String(format: "%.1f", Double(n) / t) : "inf" }
         var line = "searched \(s.searched) of \(s.queries) queries over \(s.shards) shard(s), \(s.documents) documents: "
         line += String(format: "embed %.3f s, search %.3f s (CPU %.3f s, %@ kernel); ", s.embedSeconds, s.searchSeconds, s.searchCPUSeconds, kernel)
-        if s.bm25Seconds > 0 { line += String(format: "bm25 %.3f s, bm25 queries/s %@ (index load excluded); ", s.bm25Seconds, rate(s.searched, s.bm25Seconds)) }
+        if s.bm25Seconds > 0 {
+            line += String(format: "bm25 %.3f s, bm25 queries/s %@ (index load excluded); ", s.bm25Seconds, rate(s.searched, s.bm25Seconds))
+        }
         line += "queries/s \(rate(s.searched, s.searchSeconds)) search only, \(rate(s.searched, s.embedSeconds + s.searchSeconds)) with embedding; "
         line += "\(s.lines) lines"
         if s.emptyQueries > 0 { line += "; \(s.emptyQueries) empty queries skipped" }
@@ -233,8 +240,9 @@ public enum SearchJob {
         if let spec = environment["INDEXER_TEST_EMBEDDER"], spec.hasPrefix("replay:") {
             throw IndexerError(.usage, "INDEXER_TEST_EMBEDDER=\(spec) replays document vectors; it cannot embed queries")
         }
-        return try Embedders.make(modelDirectory: options.modelDirectory, threads: options.threads,
-                                  queryPrompt: options.queryPrompt, documentPrompt: options.documentPrompt,
-                                  precision: options.precision, environment: environment)
+        return try Embedders.make(
+            modelDirectory: options.modelDirectory, threads: options.threads,
+            queryPrompt: options.queryPrompt, documentPrompt: options.documentPrompt,
+            precision: options.precision, environment: environment)
     }
 }

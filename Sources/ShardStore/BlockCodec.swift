@@ -57,8 +57,9 @@ public enum BlockCodec: UInt8, Sendable, CaseIterable, CustomStringConvertible {
             var out = [UInt8](repeating: 0, count: max(bound, 1))
             let n = out.withUnsafeMutableBytes { dst in
                 input.withMemoryRebound(to: CChar.self) { src in
-                    LZ4_compress_default(src.baseAddress, dst.baseAddress?.assumingMemoryBound(to: CChar.self),
-                                         Int32(input.count), Int32(bound))
+                    LZ4_compress_default(
+                        src.baseAddress, dst.baseAddress?.assumingMemoryBound(to: CChar.self),
+                        Int32(input.count), Int32(bound))
                 }
             }
             guard n > 0 || input.count == 0 else { throw IndexerError(.internal, "lz4 compression failed") }
@@ -92,9 +93,10 @@ public enum BlockCodec: UInt8, Sendable, CaseIterable, CustomStringConvertible {
             }
         case .lz4:
             if expected == 0 && input.count <= 1 { return }
-            let n = LZ4_decompress_safe(input.baseAddress?.assumingMemoryBound(to: CChar.self),
-                                        output.baseAddress?.assumingMemoryBound(to: CChar.self),
-                                        Int32(input.count), Int32(expected))
+            let n = LZ4_decompress_safe(
+                input.baseAddress?.assumingMemoryBound(to: CChar.self),
+                output.baseAddress?.assumingMemoryBound(to: CChar.self),
+                Int32(input.count), Int32(expected))
             guard n == Int32(expected) else {
                 throw IndexerError(.corrupt, "lz4 block does not decode", path: path, cause: "\(n) bytes, expected \(expected)")
             }

@@ -65,8 +65,10 @@ public enum IndexDirectory {
         for entry in manifest.shards {
             let reader = try ShardReader(path: directory + "/" + entry.file)
             bytes += reader.fileSize
-            lines.append(String(format: "  %@  %d documents  %d bytes  %.1f bytes/document", entry.file, reader.count,
-                                reader.fileSize, reader.count > 0 ? Double(reader.fileSize) / Double(reader.count) : 0))
+            lines.append(
+                String(
+                    format: "  %@  %d documents  %d bytes  %.1f bytes/document", entry.file, reader.count,
+                    reader.fileSize, reader.count > 0 ? Double(reader.fileSize) / Double(reader.count) : 0))
             for s in reader.sectionStats() {
                 if totals[s.name] == nil { order.append(s.name); totals[s.name] = SectionStats(name: s.name, storedBytes: 0, rawBytes: 0, blocks: 0) }
                 totals[s.name]!.storedBytes += s.storedBytes
@@ -78,7 +80,8 @@ public enum IndexDirectory {
         func perDoc(_ b: Int) -> Double { docs > 0 ? Double(b) / Double(docs) : 0 }
         var out = "index \(directory)\n"
         out += "documents \(docs)  shards \(manifest.shardCount)  dimension \(manifest.dimension)\n"
-        out += "vectors \(manifest.encoding)  codec \(manifest.codec) (level \(manifest.level))  vector block \(manifest.vectorRowsPerBlock) rows  text block \(manifest.textBlockBytes) bytes\n"
+        out +=
+            "vectors \(manifest.encoding)  codec \(manifest.codec) (level \(manifest.level))  vector block \(manifest.vectorRowsPerBlock) rows  text block \(manifest.textBlockBytes) bytes\n"
         out += "model \(manifest.modelFingerprint)\n"
         if !manifest.buildSettings.isEmpty { out += "build \(manifest.buildSettings)\n" }
         out += String(format: "bytes %d  (%.1f bytes/document)\n", bytes, perDoc(bytes))
@@ -88,7 +91,8 @@ public enum IndexDirectory {
         for name in order {
             let s = totals[name]!
             let ratio = s.storedBytes > 0 ? Double(s.rawBytes) / Double(s.storedBytes) : 1
-            out += pad(name, 14) + lpad("\(s.storedBytes)", 12) + lpad("\(s.rawBytes)", 12)
+            out +=
+                pad(name, 14) + lpad("\(s.storedBytes)", 12) + lpad("\(s.rawBytes)", 12)
                 + lpad(String(format: "%.2f", ratio), 8) + lpad(String(format: "%.1f", perDoc(s.storedBytes)), 11)
                 + lpad(s.blocks > 0 ? "\(s.blocks)" : "-", 8) + "\n"
         }

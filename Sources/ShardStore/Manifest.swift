@@ -1,7 +1,8 @@
 import Formats
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `manifest.json`: the list of a finished index's shards with their counts, sizes and
@@ -75,9 +76,10 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// The settings every shard of this index must carry (with `shardIndex` set to `index`).
     public func settings(shardIndex index: Int) -> ShardSettings? {
         guard let enc = VectorEncoding(name: encoding), let c = BlockCodec(name: codec) else { return nil }
-        return ShardSettings(shardIndex: index, shardCount: shardCount, dimension: dimension, encoding: enc, codec: c,
-                             level: level, vectorRowsPerBlock: vectorRowsPerBlock, textBlockBytes: textBlockBytes,
-                             modelFingerprint: modelFingerprint, buildSettings: buildSettings)
+        return ShardSettings(
+            shardIndex: index, shardCount: shardCount, dimension: dimension, encoding: enc, codec: c,
+            level: level, vectorRowsPerBlock: vectorRowsPerBlock, textBlockBytes: textBlockBytes,
+            modelFingerprint: modelFingerprint, buildSettings: buildSettings)
     }
 
     /// The manifest as written: pretty, sorted keys, trailing newline.
@@ -115,15 +117,18 @@ public struct Manifest: Codable, Equatable, Sendable {
                 first = s
             }
             if let fault = reader.verify().first { throw fault }
-            shards.append(Shard(index: i, file: name, documents: reader.count, bytes: reader.fileSize,
-                                sha256: try fileSHA256(path)))
+            shards.append(
+                Shard(
+                    index: i, file: name, documents: reader.count, bytes: reader.fileSize,
+                    sha256: try fileSHA256(path)))
         }
         guard let s = first else { throw IndexerError(.internal, "an index needs at least one shard") }
-        return Manifest(format: "indexer-index", version: 1, shardCount: shardCount,
-                        documents: shards.reduce(0) { $0 + $1.documents }, dimension: s.dimension,
-                        modelFingerprint: s.modelFingerprint, encoding: s.encoding.description, codec: s.codec.description,
-                        level: s.level, vectorRowsPerBlock: s.vectorRowsPerBlock, textBlockBytes: s.textBlockBytes,
-                        buildSettings: s.buildSettings, shards: shards)
+        return Manifest(
+            format: "indexer-index", version: 1, shardCount: shardCount,
+            documents: shards.reduce(0) { $0 + $1.documents }, dimension: s.dimension,
+            modelFingerprint: s.modelFingerprint, encoding: s.encoding.description, codec: s.codec.description,
+            level: s.level, vectorRowsPerBlock: s.vectorRowsPerBlock, textBlockBytes: s.textBlockBytes,
+            buildSettings: s.buildSettings, shards: shards)
     }
 
     /// Writes `DIR/manifest.json` atomically.

@@ -72,7 +72,10 @@ public struct OpenIndex: Sendable {
         guard m.shardCount >= 1 else { return [IndexerError(.corrupt, "manifest gives a shard count of \(m.shardCount)", path: manifestPath)] }
         var faults: [IndexerError] = []
         if m.shards.count != m.shardCount {
-            faults.append(IndexerError(.corrupt, "manifest lists \(m.shards.count) shards for a count of \(m.shardCount); the index is incomplete or the manifest was edited", path: manifestPath))
+            faults.append(
+                IndexerError(
+                    .corrupt, "manifest lists \(m.shards.count) shards for a count of \(m.shardCount); the index is incomplete or the manifest was edited",
+                    path: manifestPath))
         }
         for (i, s) in m.shards.enumerated() {
             guard s.index == i else {
@@ -114,7 +117,10 @@ public struct OpenIndex: Sendable {
         if let expected = manifest.settings(shardIndex: id) {
             let diff = r.header.settings.differences(from: expected)
             if r.header.settings.shardIndex != id, diff.count == 1 {
-                faults.append(IndexerError(.corrupt, "the file holds shard index \(r.header.settings.shardIndex), not \(id): shard files were swapped or copied over each other", path: r.path))
+                faults.append(
+                    IndexerError(
+                        .corrupt, "the file holds shard index \(r.header.settings.shardIndex), not \(id): shard files were swapped or copied over each other",
+                        path: r.path))
             } else if !diff.isEmpty {
                 faults.append(IndexerError(.mismatch, "shard settings differ from the manifest: \(diff.joined(separator: "; "))", path: r.path))
             }

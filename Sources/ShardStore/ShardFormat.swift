@@ -95,9 +95,11 @@ public struct ShardSettings: Sendable, Equatable {
     public var buildSettings: String
 
     /// Settings with the default block sizes.
-    public init(shardIndex: Int, shardCount: Int, dimension: Int, encoding: VectorEncoding, codec: BlockCodec,
-                level: Int = BlockCodec.defaultLevel, vectorRowsPerBlock: Int = ShardFormat.defaultVectorRowsPerBlock,
-                textBlockBytes: Int = ShardFormat.defaultTextBlockBytes, modelFingerprint: String, buildSettings: String = "") {
+    public init(
+        shardIndex: Int, shardCount: Int, dimension: Int, encoding: VectorEncoding, codec: BlockCodec,
+        level: Int = BlockCodec.defaultLevel, vectorRowsPerBlock: Int = ShardFormat.defaultVectorRowsPerBlock,
+        textBlockBytes: Int = ShardFormat.defaultTextBlockBytes, modelFingerprint: String, buildSettings: String = ""
+    ) {
         self.shardIndex = shardIndex
         self.shardCount = shardCount
         self.dimension = dimension
@@ -183,7 +185,10 @@ public struct ShardHeader: Sendable, Equatable {
         }
         let version = try r.u32()
         guard version == ShardFormat.version else {
-            throw IndexerError(.mismatch, "shard format version \(version) is not supported (this indexer reads version \(ShardFormat.version)); rebuild the index with this indexer or use a matching indexer", path: path)
+            throw IndexerError(
+                .mismatch,
+                "shard format version \(version) is not supported (this indexer reads version \(ShardFormat.version)); rebuild the index with this indexer or use a matching indexer",
+                path: path)
         }
         let length = Int(try r.u32())
         guard length >= 64, length <= data.count else {
@@ -208,9 +213,10 @@ public struct ShardHeader: Sendable, Equatable {
         }
         guard let codec = BlockCodec(rawValue: codecRaw) else { throw IndexerError(.corrupt, "unknown block codec \(codecRaw)", path: path) }
         guard docs <= UInt64(Int32.max) else { throw IndexerError(.corrupt, "impossible document count \(docs)", path: path) }
-        let settings = ShardSettings(shardIndex: index, shardCount: count, dimension: dim, encoding: enc, codec: codec,
-                                     level: level, vectorRowsPerBlock: rowsPerBlock, textBlockBytes: textBytes,
-                                     modelFingerprint: fingerprint, buildSettings: build)
+        let settings = ShardSettings(
+            shardIndex: index, shardCount: count, dimension: dim, encoding: enc, codec: codec,
+            level: level, vectorRowsPerBlock: rowsPerBlock, textBlockBytes: textBytes,
+            modelFingerprint: fingerprint, buildSettings: build)
         do { try settings.validate() } catch { throw IndexerError(.corrupt, "header holds impossible settings: \(error)", path: path) }
         return (ShardHeader(version: version, settings: settings, count: Int(docs)), length)
     }
@@ -250,8 +256,9 @@ struct BlockEntry: Equatable {
         guard first < UInt64(Int32.max), offset < UInt64(Int.max / 2) else {
             throw IndexerError(.corrupt, "block directory entry out of range", path: r.path)
         }
-        return BlockEntry(firstRow: Int(first), offset: Int(offset), rows: Int(rows), rawLength: Int(raw),
-                          storedLength: Int(stored), crc: crc)
+        return BlockEntry(
+            firstRow: Int(first), offset: Int(offset), rows: Int(rows), rawLength: Int(raw),
+            storedLength: Int(stored), crc: crc)
     }
 }
 

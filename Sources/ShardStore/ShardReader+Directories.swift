@@ -24,8 +24,10 @@ extension ShardReader {
     /// The entries of the block directory `dir` over section `b`: rows numbered from 0 without
     /// gaps up to `rows`, blocks back to back over the whole section; with `fixedRows` (rows a
     /// block, bytes a row) each block's raw size is checked too.
-    static func blockDirectory(_ data: UnsafeRawBufferPointer, blocks b: SectionEntry, directory d: SectionEntry, name: String,
-                               rows count: Int, fixedRows: (rows: Int, bytesPerRow: Int)?, path: String) throws -> [BlockEntry] {
+    static func blockDirectory(
+        _ data: UnsafeRawBufferPointer, blocks b: SectionEntry, directory d: SectionEntry, name: String,
+        rows count: Int, fixedRows: (rows: Int, bytesPerRow: Int)?, path: String
+    ) throws -> [BlockEntry] {
         let bytes = UnsafeRawBufferPointer(rebasing: data[d.offset..<(d.offset + d.length)])
         guard CRC32C.checksum(bytes) == d.crc else { throw IndexerError(.corrupt, "\(name) checksum mismatch", path: path) }
         guard d.length % ShardFormat.blockEntryLength == 0 else { throw IndexerError(.corrupt, "\(name) has a partial entry", path: path) }

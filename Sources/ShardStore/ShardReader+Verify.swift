@@ -73,7 +73,9 @@ extension ShardReader {
             }
             if let l = sections.first(where: { $0.kind == SectionKind.idLookup.rawValue }) { release(l.offset..<(l.offset + l.length)) }
             if let id = firstMisplaced {
-                faults.append(IndexerError(.corrupt, "document '\(id)' does not belong to shard \(header.settings.shardIndex) of \(header.settings.shardCount)", path: path))
+                faults.append(
+                    IndexerError(
+                        .corrupt, "document '\(id)' does not belong to shard \(header.settings.shardIndex) of \(header.settings.shardCount)", path: path))
             }
         }
         return faults
@@ -82,8 +84,9 @@ extension ShardReader {
     /// Stored and raw sizes per kind of section.
     public func sectionStats() -> [SectionStats] {
         func blocks(_ name: String, _ entries: [BlockEntry]) -> SectionStats {
-            SectionStats(name: name, storedBytes: entries.reduce(0) { $0 + $1.storedLength },
-                         rawBytes: entries.reduce(0) { $0 + $1.rawLength }, blocks: entries.count)
+            SectionStats(
+                name: name, storedBytes: entries.reduce(0) { $0 + $1.storedLength },
+                rawBytes: entries.reduce(0) { $0 + $1.rawLength }, blocks: entries.count)
         }
         var out = [blocks("vectors", vectorBlocks), blocks("ids", idBlocks), blocks("texts", textBlocks)]
         if !lexicalBlocks.isEmpty { out.append(blocks("lexical", lexicalBlocks)) }

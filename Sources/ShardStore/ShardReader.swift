@@ -1,7 +1,8 @@
 import Formats
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads a shard file through a memory map, decoding one block at a time.
@@ -62,8 +63,9 @@ public final class ShardReader: @unchecked Sendable {
             let count = header.count
             let vectorBytes = header.settings.encoding.bytesPerVector(dimension: header.settings.dimension)
             func directory(_ blocks: SectionKind, _ dir: SectionKind, fixedRows: Int?) throws -> [BlockEntry] {
-                try ShardReader.blockDirectory(data, blocks: try section(blocks), directory: try section(dir), name: dir.description,
-                                               rows: count, fixedRows: fixedRows.map { ($0, vectorBytes) }, path: path)
+                try ShardReader.blockDirectory(
+                    data, blocks: try section(blocks), directory: try section(dir), name: dir.description,
+                    rows: count, fixedRows: fixedRows.map { ($0, vectorBytes) }, path: path)
             }
             vectorBlocks = try directory(.vectorBlocks, .vectorDirectory, fixedRows: header.settings.vectorRowsPerBlock)
             idBlocks = try directory(.idBlocks, .idDirectory, fixedRows: nil)
@@ -95,7 +97,8 @@ public final class ShardReader: @unchecked Sendable {
         }
         let tableLength = entries * ShardFormat.sectionEntryLength
         guard entries <= 1024, tableLength <= end - ShardFormat.trailerLength,
-              tableOffset <= UInt64(end - ShardFormat.trailerLength - tableLength) else {
+            tableOffset <= UInt64(end - ShardFormat.trailerLength - tableLength)
+        else {
             throw IndexerError(.corrupt, "section table lies outside the file", path: path)
         }
         let start = Int(tableOffset)

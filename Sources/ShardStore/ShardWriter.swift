@@ -1,7 +1,8 @@
 import Formats
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes one shard file as documents stream in, holding at most one block of each section.
@@ -87,8 +88,9 @@ public final class ShardWriter {
 
     private func flush(_ builder: inout TextBlockBuilder, to spool: Spool) throws {
         guard builder.rows > 0 else { return }
-        try spool.append(block: builder.encoded(), rows: builder.rows, firstRow: builder.firstRow,
-                         codec: settings.codec, level: settings.level)
+        try spool.append(
+            block: builder.encoded(), rows: builder.rows, firstRow: builder.firstRow,
+            codec: settings.codec, level: settings.level)
         builder = TextBlockBuilder()
     }
 
@@ -122,24 +124,36 @@ public final class ShardWriter {
             try out.write(header.encoded())
             var table: [SectionEntry] = []
             var directories: [(SectionKind, [BlockEntry])] = []
-            var spools = [(SectionKind.vectorBlocks, SectionKind.vectorDirectory, vectors),
-                          (.idBlocks, .idDirectory, ids), (.textBlocks, .textDirectory, texts)]
+            var spools = [
+                (SectionKind.vectorBlocks, SectionKind.vectorDirectory, vectors),
+                (.idBlocks, .idDirectory, ids), (.textBlocks, .textDirectory, texts),
+            ]
             if let lexical { spools.append((.lexicalBlocks, .lexicalDirectory, lexical)) }
             for (kind, dirKind, spool) in spools {
                 let start = out.bytesWritten
                 try spool.copy(to: out)
                 // Lexical sections are optional: a reader that does not know them still reads the shard.
                 let flags = kind == .lexicalBlocks ? 0 : SectionEntry.requiredFlag
-                table.append(SectionEntry(kind: kind.rawValue, flags: flags, offset: start,
-                                          length: spool.length, crc: spool.crc.value))
-                directories.append((dirKind, spool.directory.map { var e = $0; e.offset += start; return e }))
+                table.append(
+                    SectionEntry(
+                        kind: kind.rawValue, flags: flags, offset: start,
+                        length: spool.length, crc: spool.crc.value))
+                directories.append(
+                    (
+                        dirKind,
+                        spool.directory.map {
+                            var e = $0; e.offset += start; return e
+                        }
+                    ))
             }
             for (kind, entries) in directories {
                 var s = ByteSink()
                 for e in entries { e.encode(into: &s) }
                 let flags = kind == .lexicalDirectory ? 0 : SectionEntry.requiredFlag
-                table.append(SectionEntry(kind: kind.rawValue, flags: flags, offset: out.bytesWritten,
-                                          length: s.bytes.count, crc: CRC32C.checksum(s.bytes)))
+                table.append(
+                    SectionEntry(
+                        kind: kind.rawValue, flags: flags, offset: out.bytesWritten,
+                        length: s.bytes.count, crc: CRC32C.checksum(s.bytes)))
                 try out.write(s.bytes)
             }
             table.append(try writeLookup(to: out))
@@ -174,8 +188,9 @@ public final class ShardWriter {
                 chunk.bytes.removeAll(keepingCapacity: true)
             }
         }
-        return SectionEntry(kind: SectionKind.idLookup.rawValue, flags: SectionEntry.requiredFlag,
-                            offset: lookupStart, length: pairs.count * ShardFormat.lookupEntryLength, crc: lookupCRC.value)
+        return SectionEntry(
+            kind: SectionKind.idLookup.rawValue, flags: SectionEntry.requiredFlag,
+            offset: lookupStart, length: pairs.count * ShardFormat.lookupEntryLength, crc: lookupCRC.value)
     }
 
     /// Writes the section table and the trailer (table offset, entry count, CRC, end magic).
@@ -254,8 +269,10 @@ final class Spool {
         guard raw.count <= Int(UInt32.max) else { throw IndexerError(.internal, "block too large") }
         let stored = try codec.compress(raw, level: level)
         let blockCRC = CRC32C.checksum(stored)
-        directory.append(BlockEntry(firstRow: firstRow, offset: length, rows: rows, rawLength: raw.count,
-                                    storedLength: stored.count, crc: blockCRC))
+        directory.append(
+            BlockEntry(
+                firstRow: firstRow, offset: length, rows: rows, rawLength: raw.count,
+                storedLength: stored.count, crc: blockCRC))
         crc.update(stored)
         length += stored.count
         buffer.append(contentsOf: stored)

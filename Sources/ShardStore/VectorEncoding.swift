@@ -85,8 +85,10 @@ public enum VectorEncoding: UInt8, Sendable, CaseIterable, CustomStringConvertib
     }
 
     /// Decodes a raw block (the layout above) of `rows` vectors into `out` (`rows * dimension` floats).
-    public func decode(_ raw: UnsafeRawBufferPointer, rows: Int, dimension: Int,
-                       into out: UnsafeMutableBufferPointer<Float>) {
+    public func decode(
+        _ raw: UnsafeRawBufferPointer, rows: Int, dimension: Int,
+        into out: UnsafeMutableBufferPointer<Float>
+    ) {
         precondition(raw.count == rows * bytesPerVector(dimension: dimension) && out.count >= rows * dimension)
         let n = rows * dimension
         switch self {

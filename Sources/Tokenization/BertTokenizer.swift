@@ -49,9 +49,10 @@ public final class BertTokenizer: TextTokenizer {
         let def = try TokenizerDefinition.load(modelDirectory: modelDirectory)
         initialPieces = ByteStringTable(def.vocabulary)
         let prefix = Array(def.continuingSubwordPrefix.utf8)
-        continuationPieces = ByteStringTable(def.vocabulary.lazy.compactMap { token, id in
-            token.starts(with: prefix) ? (Array(token[prefix.count...]), id) : nil
-        })
+        continuationPieces = ByteStringTable(
+            def.vocabulary.lazy.compactMap { token, id in
+                token.starts(with: prefix) ? (Array(token[prefix.count...]), id) : nil
+            })
         maxInputCharsPerWord = def.maxInputCharsPerWord
         options = def.normalizer
         plane = BertUnicode.PlaneTable(options: def.normalizer)
@@ -67,8 +68,9 @@ public final class BertTokenizer: TextTokenizer {
         clsId = def.clsId
         sepId = def.sepId
         unkId = def.unkId
-        let largest = max(def.vocabulary.map { Int($0.1) }.max() ?? -1,
-                          def.addedTokens.map { Int($0.id) }.max() ?? -1)
+        let largest = max(
+            def.vocabulary.map { Int($0.1) }.max() ?? -1,
+            def.addedTokens.map { Int($0.id) }.max() ?? -1)
         vocabularySize = largest + 1
     }
 
@@ -162,9 +164,11 @@ public final class BertTokenizer: TextTokenizer {
     }
 
     @inline(__always)
-    private func run(_ utf8: UnsafeBufferPointer<UInt8>, _ starts: UnsafeBufferPointer<UInt32>,
-                     _ units: UnsafeBufferPointer<UInt32>, _ ascii: UnsafeBufferPointer<UInt32>,
-                     _ word: inout WordBuffer, _ limit: Int, _ out: inout [Int32]) {
+    private func run(
+        _ utf8: UnsafeBufferPointer<UInt8>, _ starts: UnsafeBufferPointer<UInt32>,
+        _ units: UnsafeBufferPointer<UInt32>, _ ascii: UnsafeBufferPointer<UInt32>,
+        _ word: inout WordBuffer, _ limit: Int, _ out: inout [Int32]
+    ) {
         guard let p = utf8.baseAddress else { return }
         let n = utf8.count
         let hasAdded = !addedTokens.isEmpty
@@ -194,7 +198,8 @@ public final class BertTokenizer: TextTokenizer {
                 v = (UInt32(b0 & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F)
                 i += 3
             } else {
-                v = (UInt32(b0 & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12)
+                v =
+                    (UInt32(b0 & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12)
                     | (UInt32(p[i + 2] & 0x3F) << 6) | UInt32(p[i + 3] & 0x3F)
                 i += 4
             }
@@ -230,7 +235,7 @@ public final class BertTokenizer: TextTokenizer {
             finishWord(&word, &out)
             word.append(u)
             finishWord(&word, &out)
-        default: // barrier
+        default:  // barrier
             word.runStart = word.units.count
         }
     }

@@ -9,7 +9,7 @@ final class ByteStringTable: @unchecked Sendable {
     // Immutable after init, so sharing between threads is safe; raw storage so that a lookup
     // is pointer arithmetic without reference counting.
     private struct Entry { var hash: UInt32; var start: Int32; var length: Int32; var value: Int32 }
-    private let slots: UnsafeMutableBufferPointer<Int32>      // entry index, or -1 for empty
+    private let slots: UnsafeMutableBufferPointer<Int32>  // entry index, or -1 for empty
     private let entries: UnsafeMutableBufferPointer<Entry>
     private let keyBytes: UnsafeMutableBufferPointer<UInt8>
     private let mask: Int
@@ -36,7 +36,8 @@ final class ByteStringTable: @unchecked Sendable {
                 let e = Int(slots[i])
                 let start = Int(entries[e].start)
                 if entries[e].hash == h && Int(entries[e].length) == key.count
-                    && bytes[start..<start + key.count].elementsEqual(key) {
+                    && bytes[start..<start + key.count].elementsEqual(key)
+                {
                     entries[e].value = value
                     replaced = true
                     break
@@ -97,7 +98,8 @@ final class ByteStringTable: @unchecked Sendable {
             if e < 0 { return nil }
             let entry = entries[e]
             if entry.hash == h && Int(entry.length) == n
-                && (n == 0 || memcmp(keyBytes.baseAddress! + Int(entry.start), p, n) == 0) {
+                && (n == 0 || memcmp(keyBytes.baseAddress! + Int(entry.start), p, n) == 0)
+            {
                 return entry.value
             }
             i = (i + 1) & mask

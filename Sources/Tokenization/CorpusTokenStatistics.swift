@@ -58,13 +58,13 @@ public struct CorpusTokenStatistics: Sendable {
         }
         let mb = Double(bytes) / 1e6
         return """
-        documents            \(documents)
-        bytes                \(bytes)
-        word pieces          \(pieces) (mean \(documents > 0 ? String(format: "%.1f", Double(pieces) / Double(documents)) : "-"), longest \(longest))
-        truncated at \(maxLength)     \(truncated) documents (over \(maxLength - 2) pieces)
-        wordPieces           \(String(format: "%.3f", wordPieceSeconds)) s: \(rate(Double(pieces), wordPieceSeconds)) pieces/s, \(rate(Double(documents), wordPieceSeconds)) docs/s, \(rate(mb, wordPieceSeconds)) MB/s
-        encode(maxLength)    \(String(format: "%.3f", encodeSeconds)) s: \(rate(Double(encodedIds), encodeSeconds)) ids/s, \(rate(Double(documents), encodeSeconds)) docs/s
+            documents            \(documents)
+            bytes                \(bytes)
+            word pieces          \(pieces) (mean \(documents > 0 ? String(format: "%.1f", Double(pieces) / Double(documents)) : "-"), longest \(longest))
+            truncated at \(maxLength)     \(truncated) documents (over \(maxLength - 2) pieces)
+            wordPieces           \(String(format: "%.3f", wordPieceSeconds)) s: \(rate(Double(pieces), wordPieceSeconds)) pieces/s, \(rate(Double(documents), wordPieceSeconds)) docs/s, \(rate(mb, wordPieceSeconds)) MB/s
+            encode(maxLength)    \(String(format: "%.3f", encodeSeconds)) s: \(rate(Double(encodedIds), encodeSeconds)) ids/s, \(rate(Double(documents), encodeSeconds)) docs/s
 
-        """
+            """
     }
 }

@@ -20,7 +20,8 @@ struct TokenizerDefinition {
     static func load(modelDirectory: String) throws -> TokenizerDefinition {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: modelDirectory, isDirectory: &isDirectory),
-              isDirectory.boolValue else {
+            isDirectory.boolValue
+        else {
             throw IndexerError(.model, "model folder not found", path: modelDirectory)
         }
         let json = modelDirectory + "/tokenizer.json"
@@ -112,7 +113,8 @@ struct TokenizerDefinition {
                 throw fail("added token \"\(content)\" has normalized=true, which is not supported")
             }
             if (token["single_word"] as? Bool ?? false) || (token["lstrip"] as? Bool ?? false)
-                || (token["rstrip"] as? Bool ?? false) {
+                || (token["rstrip"] as? Bool ?? false)
+            {
                 throw fail("added token \"\(content)\" uses single_word/lstrip/rstrip, which is not supported")
             }
             if !content.isEmpty { def.addedTokens.append((content, Int32(id))) }
@@ -126,35 +128,39 @@ struct TokenizerDefinition {
             let specials = post["special_tokens"] as? [String: Any] ?? [:]
             func specialId(_ name: String) throws -> Int32 {
                 guard let entry = specials[name] as? [String: Any], let ids = entry["ids"] as? [Any],
-                      ids.count == 1, let id = int(ids[0]) else {
+                    ids.count == 1, let id = int(ids[0])
+                else {
                     throw fail("post_processor.special_tokens[\"\(name)\"] must have exactly one id")
                 }
                 return Int32(id)
             }
             func piece(_ any: Any) -> (kind: String, id: String, type: Int)? {
                 guard let dict = any as? [String: Any], let (kind, body) = dict.first,
-                      let body = body as? [String: Any], let id = body["id"] as? String,
-                      let type = int(body["type_id"]) else { return nil }
+                    let body = body as? [String: Any], let id = body["id"] as? String,
+                    let type = int(body["type_id"])
+                else { return nil }
                 return (kind, id, type)
             }
             let single = (post["single"] as? [Any] ?? []).compactMap(piece)
             let pair = (post["pair"] as? [Any] ?? []).compactMap(piece)
             guard single.count == 3, pair.count == 5,
-                  single[0].kind == "SpecialToken", single[0].type == 0,
-                  single[1].kind == "Sequence", single[1].id == "A", single[1].type == 0,
-                  single[2].kind == "SpecialToken", single[2].type == 0,
-                  pair[0].kind == "SpecialToken", pair[0].id == single[0].id, pair[0].type == 0,
-                  pair[1].kind == "Sequence", pair[1].id == "A", pair[1].type == 0,
-                  pair[2].kind == "SpecialToken", pair[2].id == single[2].id, pair[2].type == 0,
-                  pair[3].kind == "Sequence", pair[3].id == "B", pair[3].type == 1,
-                  pair[4].kind == "SpecialToken", pair[4].id == single[2].id, pair[4].type == 1 else {
+                single[0].kind == "SpecialToken", single[0].type == 0,
+                single[1].kind == "Sequence", single[1].id == "A", single[1].type == 0,
+                single[2].kind == "SpecialToken", single[2].type == 0,
+                pair[0].kind == "SpecialToken", pair[0].id == single[0].id, pair[0].type == 0,
+                pair[1].kind == "Sequence", pair[1].id == "A", pair[1].type == 0,
+                pair[2].kind == "SpecialToken", pair[2].id == single[2].id, pair[2].type == 0,
+                pair[3].kind == "Sequence", pair[3].id == "B", pair[3].type == 1,
+                pair[4].kind == "SpecialToken", pair[4].id == single[2].id, pair[4].type == 1
+            else {
                 throw fail("unsupported post_processor template (expected [CLS] $A [SEP] / [CLS] $A [SEP] $B:1 [SEP]:1)")
             }
             def.clsId = try specialId(single[0].id)
             def.sepId = try specialId(single[2].id)
         case "BertProcessing":
             guard let cls = post["cls"] as? [Any], cls.count == 2, let c = int(cls[1]),
-                  let sep = post["sep"] as? [Any], sep.count == 2, let s = int(sep[1]) else {
+                let sep = post["sep"] as? [Any], sep.count == 2, let s = int(sep[1])
+            else {
                 throw fail("post_processor BertProcessing needs cls and sep")
             }
             def.clsId = Int32(c)
@@ -216,8 +222,10 @@ struct TokenizerDefinition {
         def.padId = try id(special("pad_token", "[PAD]"))
         // The fast tokenizer converted from vocab.txt registers the special tokens as added
         // tokens, so they are cut out of raw text just as with tokenizer.json.
-        for key in [("pad_token", "[PAD]"), ("unk_token", "[UNK]"), ("cls_token", "[CLS]"),
-                    ("sep_token", "[SEP]"), ("mask_token", "[MASK]")] {
+        for key in [
+            ("pad_token", "[PAD]"), ("unk_token", "[UNK]"), ("cls_token", "[CLS]"),
+            ("sep_token", "[SEP]"), ("mask_token", "[MASK]"),
+        ] {
             let text = special(key.0, key.1)
             if let id = ids[text] { def.addedTokens.append((text, id)) }
         }

@@ -1,6 +1,6 @@
 import Evaluation
-import Foundation
 import Formats
+import Foundation
 import XCTest
 
 /// The latency budget, the cheapest depth of a sweep and the Holm correction.
@@ -30,8 +30,9 @@ final class BudgetAndHolmTests: XCTestCase {
     }
 
     func timings(_ name: String, ms: (Int) -> Double, pairs: Int) throws -> String {
-        try RerankTimings.write((0..<20).map { RerankTiming(qid: "q\($0)", pairs: pairs, tokens: pairs * 100, milliseconds: ms($0)) },
-                               to: dir + "/" + name)
+        try RerankTimings.write(
+            (0..<20).map { RerankTiming(qid: "q\($0)", pairs: pairs, tokens: pairs * 100, milliseconds: ms($0)) },
+            to: dir + "/" + name)
         return dir + "/" + name
     }
 

@@ -1,6 +1,6 @@
 import Evaluation
-import Foundation
 import Formats
+import Foundation
 import XCTest
 
 /// Reports on runs built so that the right verdict and figures are known by construction.
@@ -115,7 +115,9 @@ final class DecisionReportTests: XCTestCase {
             try RerankTimings.write(t, to: dir + "/" + name)
             timings.append(dir + "/" + name)
         }
-        var req = ReportRequest(qrelsPath: dir + "/qrels", firstStagePath: first, rerankedPaths: [r50, r10, r20], timingsPaths: [timings[2], timings[0], timings[1]], outDir: dir + "/out")
+        var req = ReportRequest(
+            qrelsPath: dir + "/qrels", firstStagePath: first, rerankedPaths: [r50, r10, r20], timingsPaths: [timings[2], timings[0], timings[1]],
+            outDir: dir + "/out")
         req.sweep = [50, 10, 20]
         req.permutations = 1000
         let line = try DecisionReport.run(req)
@@ -169,8 +171,9 @@ final class StatisticsTests: XCTestCase {
         let exact = Double(extreme) / Double(1 << d.count)
         let estimate = Statistics.randomisationTest(differences: d, permutations: 20_000, seed: 1)
         XCTAssertEqual(estimate, exact, accuracy: 0.01)
-        XCTAssertEqual(Statistics.randomisationTest(differences: d, permutations: 5000, seed: 9),
-                       Statistics.randomisationTest(differences: d, permutations: 5000, seed: 9))
+        XCTAssertEqual(
+            Statistics.randomisationTest(differences: d, permutations: 5000, seed: 9),
+            Statistics.randomisationTest(differences: d, permutations: 5000, seed: 9))
     }
 
     func testPercentileIsNearestRank() {

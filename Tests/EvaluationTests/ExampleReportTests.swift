@@ -1,6 +1,6 @@
 import Evaluation
-import Foundation
 import Formats
+import Foundation
 import XCTest
 
 /// The committed example (docs/examples/scifact) must be what the code writes from its inputs.
@@ -15,10 +15,11 @@ final class ExampleReportTests: XCTestCase {
         defer { _ = FileManager.default.changeCurrentDirectoryPath(saved) }
         let i = "docs/examples/scifact/inputs/"
         let depths = [10, 20, 50, 100]
-        var req = ReportRequest(qrelsPath: "../shared/data/scifact/qrels/test.tsv",
-                                firstStagePath: "Tests/EvaluationTests/Golden/scifact-dense.run.gz",
-                                rerankedPaths: depths.map { i + "reranked-\($0).run.gz" },
-                                timingsPaths: depths.map { i + "timings-\($0).jsonl" }, outDir: "docs/examples/scifact")
+        var req = ReportRequest(
+            qrelsPath: "../shared/data/scifact/qrels/test.tsv",
+            firstStagePath: "Tests/EvaluationTests/Golden/scifact-dense.run.gz",
+            rerankedPaths: depths.map { i + "reranked-\($0).run.gz" },
+            timingsPaths: depths.map { i + "timings-\($0).jsonl" }, outDir: "docs/examples/scifact")
         req.sweep = depths
         var note = try String(contentsOfFile: "docs/examples/scifact/note.txt", encoding: .utf8)
         while note.hasSuffix("\n") { note.removeLast() }

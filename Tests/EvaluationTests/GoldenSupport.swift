@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Paths and loaders for the golden files made by scripts/reference/eval_golden.py (pytrec_eval).
 enum Golden {

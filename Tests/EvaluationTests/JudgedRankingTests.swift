@@ -1,6 +1,6 @@
 import Evaluation
-import Foundation
 import Formats
+import Foundation
 import XCTest
 
 /// Hand-computed cases of trec_eval's rules (values worked out on paper in the comments).
@@ -16,8 +16,10 @@ final class JudgedRankingTests: XCTestCase {
     }
 
     func testRankFieldIsIgnored() {
-        let e = [RunEntry(qid: "q", docid: "x", rank: 1, score: 0.1, tag: "t"),
-                 RunEntry(qid: "q", docid: "y", rank: 2, score: 0.9, tag: "t")]
+        let e = [
+            RunEntry(qid: "q", docid: "x", rank: 1, score: 0.1, tag: "t"),
+            RunEntry(qid: "q", docid: "y", rank: 2, score: 0.9, tag: "t"),
+        ]
         let r = JudgedRanking(entries: e, judgments: ["x": 1])
         XCTAssertEqual(r.reciprocalRank(cut: nil), 0.5)
     }
@@ -25,8 +27,9 @@ final class JudgedRankingTests: XCTestCase {
     func testGradedNDCG() {
         // Ranking: g=0, g=2, unjudged, g=1. DCG@4 = 2/log2(3) + 1/log2(5).
         // Ideal: 3 (unretrieved), 2, 1 -> 3 + 2/log2(3) + 1/log2(4).
-        let r = JudgedRanking(entries: entries([("a", 4), ("b", 3), ("c", 2), ("d", 1)]),
-                              judgments: ["a": 0, "b": 2, "d": 1, "e": 3, "f": -1])
+        let r = JudgedRanking(
+            entries: entries([("a", 4), ("b", 3), ("c", 2), ("d", 1)]),
+            judgments: ["a": 0, "b": 2, "d": 1, "e": 3, "f": -1])
         let dcg = 2 / log2(3.0) + 1 / log2(5.0)
         let ideal = 3 + 2 / log2(3.0) + 1 / log2(4.0)
         XCTAssertEqual(r.ndcg(cut: 10), dcg / ideal, accuracy: 1e-12)

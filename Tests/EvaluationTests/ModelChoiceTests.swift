@@ -1,6 +1,6 @@
 import Evaluation
-import Foundation
 import Formats
+import Foundation
 import XCTest
 
 /// Several rerankers (cheapest indistinguishable, Holm), baselines and the drill-down on constructed runs.
@@ -35,8 +35,9 @@ final class ModelChoiceTests: XCTestCase {
     }
 
     func request(_ runs: [(String, String, Double)], baselines: [NamedRun] = []) throws -> ReportRequest {
-        var req = ReportRequest(qrelsPath: dir + "/qrels", firstStagePath: run("first") { _ in 20 },
-                                rerankedPaths: runs.map(\.1), timingsPaths: try runs.map { try timings($0.0 + ".t", ms: $0.2) }, outDir: dir + "/out")
+        var req = ReportRequest(
+            qrelsPath: dir + "/qrels", firstStagePath: run("first") { _ in 20 },
+            rerankedPaths: runs.map(\.1), timingsPaths: try runs.map { try timings($0.0 + ".t", ms: $0.2) }, outDir: dir + "/out")
         req.names = runs.map(\.0)
         req.baselines = baselines
         req.permutations = 2000
@@ -80,7 +81,8 @@ final class ModelChoiceTests: XCTestCase {
     func testBaselineBetterThanTheRerankerIsTheVerdict() throws {
         // The reranker moves rel from 20 to 5; the fused baseline has it at rank 1 everywhere.
         let rr = run("rr") { _ in 5 }, fused = run("fused") { _ in 1 }
-        let r = try DecisionReport.make(try request([("ce", rr, 50)], baselines: [NamedRun(name: "hybrid", path: fused), NamedRun(name: "bm25", path: run("bm25") { _ in 20 })]))
+        let r = try DecisionReport.make(
+            try request([("ce", rr, 50)], baselines: [NamedRun(name: "hybrid", path: fused), NamedRun(name: "bm25", path: run("bm25") { _ in 20 })]))
         XCTAssertEqual(r.baselines[r.bestBaseline!].run.name, "hybrid")
         XCTAssertEqual(r.verdict.label, .baselineBetter)
         XCTAssertTrue(r.verdict.reason.contains("hybrid without a reranker is significantly better"), r.verdict.reason)
@@ -103,7 +105,8 @@ final class ModelChoiceTests: XCTestCase {
         var req = try request([("ce", rr, 50)])
         req.queriesPath = dir + "/queries.jsonl"
         req.drillDown = 2
-        req.documentTexts = { ids in Dictionary(uniqueKeysWithValues: ids.map { ($0, "text of \($0) one two three four five six seven eight nine ten eleven") }) }
+        req.documentTexts = { ids in Dictionary(uniqueKeysWithValues: ids.map { ($0, "text of \($0) one two three four five six seven eight nine ten eleven") })
+        }
         let d = try XCTUnwrap(try DecisionReport.make(req).drillDown)
         XCTAssertEqual(d.won.map(\.qid), ["q0", "q1"])
         XCTAssertEqual(d.won[0].text, "the first query")

@@ -1,14 +1,16 @@
 import Evaluation
-import Foundation
 import Formats
+import Foundation
 import XCTest
 
 /// Our figures against pytrec_eval's (trec_eval's C code), from scripts/reference/eval_golden.py.
 final class TrecEvalAgreementTests: XCTestCase {
     let metrics = try! Golden.metricNames.map { try Metric(parsing: $0) }
 
-    func check(run runPath: String, qrels qrelsPath: String, golden g: [String: Any], label: String,
-               perQueryTolerance: Double = 1e-9, file: StaticString = #filePath, line: UInt = #line) throws {
+    func check(
+        run runPath: String, qrels qrelsPath: String, golden g: [String: Any], label: String,
+        perQueryTolerance: Double = 1e-9, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let run = try TrecRun.read(path: runPath)
         let qrels = try Qrels.read(path: qrelsPath)
         for allJudged in [false, true] {
@@ -40,8 +42,9 @@ final class TrecEvalAgreementTests: XCTestCase {
         XCTAssertEqual(Set(golden.keys), ["hand", "empty", "random"])
         for (name, value) in golden {
             let g = value as! [String: Any]
-            try check(run: Golden.path("synthetic/" + (g["run"] as! String)),
-                      qrels: Golden.path("synthetic/" + (g["qrels"] as! String)), golden: g, label: name)
+            try check(
+                run: Golden.path("synthetic/" + (g["run"] as! String)),
+                qrels: Golden.path("synthetic/" + (g["qrels"] as! String)), golden: g, label: name)
         }
     }
 

@@ -29,7 +29,7 @@ final class AtomicFileTests: XCTestCase {
         try AtomicFile.write("old\n", to: path)
         do {
             let w = try AtomicFileWriter(path: path)
-            try w.write(String(repeating: "x", count: 3 << 20)) // past the buffer: bytes hit the temp file
+            try w.write(String(repeating: "x", count: 3 << 20))  // past the buffer: bytes hit the temp file
             w.abandon()
         }
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "old\n")

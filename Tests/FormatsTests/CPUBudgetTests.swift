@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Formats
 
 final class CPUBudgetTests: XCTestCase {

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import XCTest
 
 final class CorpusReaderTests: XCTestCase {
@@ -11,14 +11,14 @@ final class CorpusReaderTests: XCTestCase {
     }
 
     let sample = """
-    {"_id": "d1", "title": "Title one", "text": "Body one.", "metadata": {"url": "x"}}
+        {"_id": "d1", "title": "Title one", "text": "Body one.", "metadata": {"url": "x"}}
 
-    {"_id": 42, "text": "numeric id, no title"}
-    {"_id": "d3", "title": null, "text": "  null title  "}
-    {"_id": "d4", "title": "", "text": "empty title"}
-    {"_id": "d5", "title": "  Only title ", "text": ""}
+        {"_id": 42, "text": "numeric id, no title"}
+        {"_id": "d3", "title": null, "text": "  null title  "}
+        {"_id": "d4", "title": "", "text": "empty title"}
+        {"_id": "d5", "title": "  Only title ", "text": ""}
 
-    """
+        """
 
     func testJSONLinesWithOptionalTitlesAndNumericIDs() throws {
         let docs = try readAll(TestFiles.write(sample, name: "corpus.jsonl"))
@@ -28,8 +28,9 @@ final class CorpusReaderTests: XCTestCase {
         XCTAssertEqual(docs[1].title, "")
         XCTAssertEqual(docs[2].title, "")
         // BEIR: (title + " " + text).strip()
-        XCTAssertEqual(docs.map(\.combinedText),
-                       ["Title one Body one.", "numeric id, no title", "null title", "empty title", "Only title"])
+        XCTAssertEqual(
+            docs.map(\.combinedText),
+            ["Title one Body one.", "numeric id, no title", "null title", "empty title", "Only title"])
     }
 
     func testGzippedJSONLinesReadTheSame() throws {
@@ -41,8 +42,12 @@ final class CorpusReaderTests: XCTestCase {
     func testTSVByExtensionAndByParameter() throws {
         let text = "1\tfirst passage\n\n2\tsecond\twith a tab\n"
         let docs = try readAll(TestFiles.write(text, name: "collection.tsv"))
-        XCTAssertEqual(docs, [Document(id: "1", title: "", text: "first passage", line: 1),
-                              Document(id: "2", title: "", text: "second\twith a tab", line: 3)])
+        XCTAssertEqual(
+            docs,
+            [
+                Document(id: "1", title: "", text: "first passage", line: 1),
+                Document(id: "2", title: "", text: "second\twith a tab", line: 3),
+            ])
         let gz = try readAll(TestFiles.write(TestFiles.gzip(Array(text.utf8)), name: "collection.tsv.gz"))
         XCTAssertEqual(gz, docs)
         let forced = try readAll(TestFiles.write(text, name: "collection.txt"), format: .tsv)
@@ -101,8 +106,9 @@ final class CombinedTextTests: XCTestCase {
     func testStripUsesPythonsWhitespace() {
         let d = Document(id: "a", title: "\u{1F} T ", text: "x\u{A0}\u{3000}", line: 1)
         XCTAssertEqual(d.combinedText, "T  x")
-        XCTAssertEqual(Document(id: "a", title: "", text: "\u{200B}zero-width is not space", line: 1).combinedText,
-                       "\u{200B}zero-width is not space")
+        XCTAssertEqual(
+            Document(id: "a", title: "", text: "\u{200B}zero-width is not space", line: 1).combinedText,
+            "\u{200B}zero-width is not space")
         XCTAssertEqual(Document(id: "a", title: " ", text: " ", line: 1).combinedText, "")
     }
 }

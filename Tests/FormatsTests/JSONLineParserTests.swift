@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import TestSupport
 import XCTest
 
@@ -62,17 +62,17 @@ final class JSONLineParserTests: XCTestCase {
 
     func testInvalidLinesAreRefused() {
         let bad: [[UInt8]] = [
-            Array(#"{"_id":"a","text":"x""#.utf8),                  // unterminated object
-            Array(#"{"_id":"a","text":"x}"#.utf8),                  // unterminated string
-            Array(#"{"_id":"a" "text":"x"}"#.utf8),                 // missing comma
-            Array(#"{"_id":"a","text":"x",}"#.utf8),                // trailing comma
-            Array(#"{"_id":'a'}"#.utf8),                            // single quotes
-            Array(#"{_id:"a"}"#.utf8),                              // bare key
-            Array(#"{"_id":"a"} x"#.utf8),                          // trailing garbage
-            Array(#"{"_id":"a"}{"_id":"b"}"#.utf8),                 // two objects
-            Array(#"["_id","a"]"#.utf8),                            // not an object
+            Array(#"{"_id":"a","text":"x""#.utf8),  // unterminated object
+            Array(#"{"_id":"a","text":"x}"#.utf8),  // unterminated string
+            Array(#"{"_id":"a" "text":"x"}"#.utf8),  // missing comma
+            Array(#"{"_id":"a","text":"x",}"#.utf8),  // trailing comma
+            Array(#"{"_id":'a'}"#.utf8),  // single quotes
+            Array(#"{_id:"a"}"#.utf8),  // bare key
+            Array(#"{"_id":"a"} x"#.utf8),  // trailing garbage
+            Array(#"{"_id":"a"}{"_id":"b"}"#.utf8),  // two objects
+            Array(#"["_id","a"]"#.utf8),  // not an object
             Array(#""just a string""#.utf8),
-            Array(#"{"_id":"a","n":01}"#.utf8),                     // leading zero
+            Array(#"{"_id":"a","n":01}"#.utf8),  // leading zero
             Array(#"{"_id":"a","n":1.}"#.utf8),
             Array(#"{"_id":"a","n":.5}"#.utf8),
             Array(#"{"_id":"a","n":+1}"#.utf8),
@@ -80,19 +80,19 @@ final class JSONLineParserTests: XCTestCase {
             Array(#"{"_id":"a","n":NaN}"#.utf8),
             Array(#"{"_id":"a","b":tru}"#.utf8),
             Array(#"{"_id":"a","b":nul}"#.utf8),
-            Array(#"{"_id":"a\x"}"#.utf8),                          // bad escape
-            Array(#"{"_id":"\u12G4"}"#.utf8),                       // bad hex
-            Array(#"{"_id":"\ud83d"}"#.utf8),                       // lone high surrogate
-            Array(#"{"_id":"\ude00"}"#.utf8),                       // lone low surrogate
-            Array(#"{"_id":"\ud83d\u0041"}"#.utf8),                 // high + non-low
+            Array(#"{"_id":"a\x"}"#.utf8),  // bad escape
+            Array(#"{"_id":"\u12G4"}"#.utf8),  // bad hex
+            Array(#"{"_id":"\ud83d"}"#.utf8),  // lone high surrogate
+            Array(#"{"_id":"\ude00"}"#.utf8),  // lone low surrogate
+            Array(#"{"_id":"\ud83d\u0041"}"#.utf8),  // high + non-low
             Array(#"{"_id":"a","x":[1,2}"#.utf8),
             Array(#"{"_id":"a","x":{"k" 1}}"#.utf8),
-            Array("{\"_id\":\"tab\there\"}".utf8),                  // raw control character
-            Array(#"{"_id":"a","text":"x"#.utf8) + [0xFF] + Array(#""}"#.utf8),          // invalid byte
-            Array(#"{"_id":"a","text":"x"#.utf8) + [0xC0, 0xAF] + Array(#""}"#.utf8),    // overlong
-            Array(#"{"_id":"a","text":"x"#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8), // UTF-8 surrogate
-            Array(#"{"_id":"a","text":"x"#.utf8) + [0xE4, 0xB8] + Array(#""}"#.utf8),    // truncated sequence
-            Array(#"{"_id":"a","text":"x"#.utf8) + [0xF4, 0x90, 0x80, 0x80] + Array(#""}"#.utf8), // > U+10FFFF
+            Array("{\"_id\":\"tab\there\"}".utf8),  // raw control character
+            Array(#"{"_id":"a","text":"x"#.utf8) + [0xFF] + Array(#""}"#.utf8),  // invalid byte
+            Array(#"{"_id":"a","text":"x"#.utf8) + [0xC0, 0xAF] + Array(#""}"#.utf8),  // overlong
+            Array(#"{"_id":"a","text":"x"#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8),  // UTF-8 surrogate
+            Array(#"{"_id":"a","text":"x"#.utf8) + [0xE4, 0xB8] + Array(#""}"#.utf8),  // truncated sequence
+            Array(#"{"_id":"a","text":"x"#.utf8) + [0xF4, 0x90, 0x80, 0x80] + Array(#""}"#.utf8),  // > U+10FFFF
             [],
             Array(String(repeating: "[", count: 600).utf8),
             Array(("{\"a\":" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}").utf8),
@@ -137,15 +137,15 @@ final class JSONLineParserPropertyTests: XCTestCase {
 
     func randomScalar() -> Unicode.Scalar {
         switch rng.below(6) {
-        case 0: return Unicode.Scalar(UInt8(rng.below(0x20)))                       // control
+        case 0: return Unicode.Scalar(UInt8(rng.below(0x20)))  // control
         case 1: return ["\"", "\\", "/", " ", "\u{7F}"].map { Unicode.Scalar($0)! }[rng.below(5)]
-        case 2: return Unicode.Scalar(UInt32(0x80 + rng.below(0x780)))!              // 2-byte
+        case 2: return Unicode.Scalar(UInt32(0x80 + rng.below(0x780)))!  // 2-byte
         case 3:
             var v = UInt32(0x800 + rng.below(0xF800))
             if (0xD800...0xDFFF).contains(v) { v = 0x4E2D }
-            return Unicode.Scalar(v)!                                                 // 3-byte
-        case 4: return Unicode.Scalar(UInt32(0x10000 + rng.below(0x100000)))!        // astral
-        default: return Unicode.Scalar(UInt8(0x20 + rng.below(0x5F)))                // ASCII
+            return Unicode.Scalar(v)!  // 3-byte
+        case 4: return Unicode.Scalar(UInt32(0x10000 + rng.below(0x100000)))!  // astral
+        default: return Unicode.Scalar(UInt8(0x20 + rng.below(0x5F)))  // ASCII
         }
     }
 
@@ -185,7 +185,9 @@ final class JSONLineParserPropertyTests: XCTestCase {
         case 4: return "{}"
         case 5: return "[" + (0..<1 + rng.below(3)).map { _ in randomValue(depth: depth + 1) }.joined(separator: rng.below(2) == 0 ? "," : " ,\t") + "]"
         default:
-            return "{" + (0..<1 + rng.below(3)).map { _ in encode(["text", "_id", "k", "title"][rng.below(4)]) + ":" + randomValue(depth: depth + 1) }.joined(separator: ",") + "}"
+            return "{"
+                + (0..<1 + rng.below(3)).map { _ in encode(["text", "_id", "k", "title"][rng.below(4)]) + ":" + randomValue(depth: depth + 1) }.joined(
+                    separator: ",") + "}"
         }
     }
 

@@ -19,7 +19,7 @@ final class LineReaderTests: XCTestCase {
 
     func testLinesLongerThanTheReadChunk() throws {
         let p = temp("long.txt")
-        let long = String(repeating: "abcdefghij", count: 100_000) // 1 MB, several chunks
+        let long = String(repeating: "abcdefghij", count: 100_000)  // 1 MB, several chunks
         try Data((long + "\nshort\n").utf8).write(to: URL(fileURLWithPath: p))
         XCTAssertEqual(try lines(p), [long, "short"])
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Formats
 
 final class NPYTests: XCTestCase {

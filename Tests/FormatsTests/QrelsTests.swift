@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import XCTest
 
 final class QrelsTests: XCTestCase {
@@ -30,8 +30,10 @@ final class QrelsTests: XCTestCase {
     }
 
     func testErrors() {
-        for (text, line) in [("q 0 d 1\nq 0 d2\n", 2), ("q 0 d x\n", 1), ("q 0 d 1.5\n", 1),
-                             ("query-id\tcorpus-id\tscore\nq\td\t1\nq\td2\n", 3), ("q\td\t1\nq\td2\tx\n", 2)] {
+        for (text, line) in [
+            ("q 0 d 1\nq 0 d2\n", 2), ("q 0 d x\n", 1), ("q 0 d 1.5\n", 1),
+            ("query-id\tcorpus-id\tscore\nq\td\t1\nq\td2\n", 3), ("q\td\t1\nq\td2\tx\n", 2),
+        ] {
             let path = TestFiles.write(text, name: "qrels")
             let e = indexerError { _ = try Qrels.read(path: path) }
             XCTAssertEqual(e?.kind, .badInput, text)
@@ -50,8 +52,10 @@ final class QrelsTests: XCTestCase {
 final class RerankTimingsTests: XCTestCase {
     func testRoundTripAndErrors() throws {
         let path = TestFiles.folder() + "/timings.jsonl"
-        let t = [RerankTiming(qid: "q\"1", pairs: 100, tokens: 25_600, milliseconds: 812.5),
-                 RerankTiming(qid: "2", pairs: 0, tokens: 0, milliseconds: 0)]
+        let t = [
+            RerankTiming(qid: "q\"1", pairs: 100, tokens: 25_600, milliseconds: 812.5),
+            RerankTiming(qid: "2", pairs: 0, tokens: 0, milliseconds: 0),
+        ]
         try RerankTimings.write(t, to: path)
         let back = try RerankTimings.read(path: path)
         XCTAssertEqual(back.map(\.qid), ["q\"1", "2"])
@@ -62,11 +66,13 @@ final class RerankTimingsTests: XCTestCase {
         // Lines without "v" (version 1 written by other tools) are read.
         let old = TestFiles.write("{\"qid\": \"x\", \"pairs\": 2, \"tokens\": 9, \"ms\": 1.5}\n", name: "t.jsonl")
         XCTAssertEqual(try RerankTimings.read(path: old).first?.pairs, 2)
-        for (text, line) in [("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":1}\n{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":1}\n", 2),
-                             ("{\"qid\":\"a\",\"pairs\":1.5,\"tokens\":1,\"ms\":1}\n", 1),
-                             ("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1}\n", 1),
-                             ("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":-1}\n", 1),
-                             ("{\"v\":2,\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":1}\n", 1)] {
+        for (text, line) in [
+            ("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":1}\n{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":1}\n", 2),
+            ("{\"qid\":\"a\",\"pairs\":1.5,\"tokens\":1,\"ms\":1}\n", 1),
+            ("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1}\n", 1),
+            ("{\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":-1}\n", 1),
+            ("{\"v\":2,\"qid\":\"a\",\"pairs\":1,\"tokens\":1,\"ms\":1}\n", 1),
+        ] {
             let p = TestFiles.write(text, name: "t.jsonl")
             let e = indexerError { _ = try RerankTimings.read(path: p) }
             XCTAssertEqual(e?.line, line, text)

@@ -1,18 +1,23 @@
-import Foundation
 import Formats
+import Foundation
 import XCTest
 
 final class QueryReaderTests: XCTestCase {
     func testBEIRQueriesIgnoreOtherKeysAndKeepEmptyText() throws {
-        let path = TestFiles.write("""
-        {"_id": "q1", "text": "what is x", "metadata": {}}
-        {"_id": 7, "text": ""}
+        let path = TestFiles.write(
+            """
+            {"_id": "q1", "text": "what is x", "metadata": {}}
+            {"_id": 7, "text": ""}
 
-        {"text": "id after text", "_id": "q3"}
-        """, name: "queries.jsonl")
+            {"text": "id after text", "_id": "q3"}
+            """, name: "queries.jsonl")
         let qs = try QueryReader.read(path: path)
-        XCTAssertEqual(qs, [Query(id: "q1", text: "what is x", line: 1), Query(id: "7", text: "", line: 2),
-                            Query(id: "q3", text: "id after text", line: 4)])
+        XCTAssertEqual(
+            qs,
+            [
+                Query(id: "q1", text: "what is x", line: 1), Query(id: "7", text: "", line: 2),
+                Query(id: "q3", text: "id after text", line: 4),
+            ])
     }
 
     func testTSVQueries() throws {
@@ -29,10 +34,12 @@ final class QueryReaderTests: XCTestCase {
     }
 
     func testErrors() {
-        for (name, text, line) in [("q.jsonl", "{\"_id\":\"a\",\"text\":\"1\"}\n{\"_id\":\"b\"}\n", 2),
-                                   ("q.jsonl", "{\"_id\":\"a\",\"text\":1}\n", 1),
-                                   ("q.jsonl", "not json\n", 1),
-                                   ("q.tsv", "1\tx\n2 no tab\n", 2)] {
+        for (name, text, line) in [
+            ("q.jsonl", "{\"_id\":\"a\",\"text\":\"1\"}\n{\"_id\":\"b\"}\n", 2),
+            ("q.jsonl", "{\"_id\":\"a\",\"text\":1}\n", 1),
+            ("q.jsonl", "not json\n", 1),
+            ("q.tsv", "1\tx\n2 no tab\n", 2),
+        ] {
             let path = TestFiles.write(text, name: name)
             let e = indexerError { _ = try QueryReader.read(path: path) }
             XCTAssertEqual(e?.kind, .badInput, text)

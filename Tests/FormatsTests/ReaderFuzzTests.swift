@@ -1,7 +1,8 @@
+import CZlib
 import Foundation
 import TestSupport
 import XCTest
-import CZlib
+
 @testable import Formats
 
 /// Seeded mutations of valid files through every Formats reader (issue #13): each mutant is

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Temporary files for reader tests, and a dependency-free gzip writer (stored deflate blocks).
 enum TestFiles {
@@ -26,8 +26,10 @@ enum TestFiles {
 
     /// `../shared/data/NAME/FILE` relative to the package root, or nil when absent.
     static func sharedData(_ rel: String) -> String? {
-        let candidates = [packageRoot.appendingPathComponent("../shared/data/" + rel).standardized.path,
-                          "/work/shared/data/" + rel]
+        let candidates = [
+            packageRoot.appendingPathComponent("../shared/data/" + rel).standardized.path,
+            "/work/shared/data/" + rel,
+        ]
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 

@@ -1,15 +1,16 @@
-import Foundation
 import Formats
+import Foundation
 import XCTest
 
 final class TrecRunTests: XCTestCase {
     func testReadKeepsQueryOrderOfFirstAppearance() throws {
-        let path = TestFiles.write("""
-        q2 Q0 d1 1 2.5 tag
-        q1 Q0 d9 1 1e-3 tag
+        let path = TestFiles.write(
+            """
+            q2 Q0 d1 1 2.5 tag
+            q1 Q0 d9 1 1e-3 tag
 
-        q2\tQ0\td2  2   -1 tag
-        """, name: "run.trec")
+            q2\tQ0\td2  2   -1 tag
+            """, name: "run.trec")
         let run = try TrecRun.read(path: path)
         XCTAssertEqual(run.queries.map(\.qid), ["q2", "q1"])
         XCTAssertEqual(run.entries(for: "q2")?.map(\.docid), ["d1", "d2"])

@@ -1,11 +1,13 @@
 import Formats
-@testable import indexer
 import XCTest
+
+@testable import indexer
 
 final class ArgumentsTests: XCTestCase {
     func testOptionsFlagsAndPositionals() throws {
-        let a = try Arguments(["--top-n", "100", "run1", "--json", "--tag=dense", "run2", "--", "--weird"],
-                              options: ["--top-n", "--tag"], flags: ["--json"])
+        let a = try Arguments(
+            ["--top-n", "100", "run1", "--json", "--tag=dense", "run2", "--", "--weird"],
+            options: ["--top-n", "--tag"], flags: ["--json"])
         XCTAssertEqual(try a.int("--top-n"), 100)
         XCTAssertEqual(a.string("--tag"), "dense")
         XCTAssertTrue(a.flag("--json"))

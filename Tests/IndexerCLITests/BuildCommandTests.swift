@@ -111,8 +111,9 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(try run(["build", "--corpus", c, "--out", one, "--shards", "3", "--quiet"]).status, 0)
         // Three workers at once, as a Kubernetes Indexed Job would start them.
         let workers = try (0..<3).map { i in
-            try start(["build", "--corpus", c, "--out", many, "--shards", "3", "--quiet", "--shard-id", "env"],
-                      env: ["JOB_COMPLETION_INDEX": "\(i)"])
+            try start(
+                ["build", "--corpus", c, "--out", many, "--shards", "3", "--quiet", "--shard-id", "env"],
+                env: ["JOB_COMPLETION_INDEX": "\(i)"])
         }
         for w in workers {
             let r = finish(w)

@@ -36,10 +36,10 @@ final class ClusterSimulationTests: XCTestCase {
     func testWorkersAndReduceGiveTheSameRunsAsIndexerRun() throws {
         let reranker = IndexerProcess.packageRoot + "/Tests/InferenceTests/Golden/cross-f32"
         let job = """
-        {"name": "c", "corpus": "../corpus.jsonl", "queries": "../queries.jsonl", "qrels": "../qrels.tsv",
-         "index": {"shards": \(shards), "vectors": "int8", "dir": "../job-index"}, "search": {"top_n": 25},
-         "rerank": {"model": "\(reranker)", "depth": 6, "max_length": 64}, "output": "../job-out"}
-        """
+            {"name": "c", "corpus": "../corpus.jsonl", "queries": "../queries.jsonl", "qrels": "../qrels.tsv",
+             "index": {"shards": \(shards), "vectors": "int8", "dir": "../job-index"}, "search": {"top_n": 25},
+             "rerank": {"model": "\(reranker)", "depth": 6, "max_length": 64}, "output": "../job-out"}
+            """
         try job.write(toFile: dir + "/jobs/c.json", atomically: true, encoding: .utf8)
         let r = try IndexerProcess.run(["run", dir + "/jobs/c.json", "--quiet"], env: embedder)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -47,9 +47,12 @@ final class ClusterSimulationTests: XCTestCase {
         // Build: one worker per shard, all at once, shard from JOB_COMPLETION_INDEX (Kubernetes).
         let index = dir + "/cluster-index"
         let builders = try (0..<shards).map { i in
-            try IndexerProcess(["build", "--corpus", dir + "/corpus.jsonl", "--out", index, "--shards", "\(shards)",
-                                "--vectors", "int8", "--quiet", "--shard-id", "env"],
-                               env: embedder.merging(["JOB_COMPLETION_INDEX": "\(i)"]) { $1 })
+            try IndexerProcess(
+                [
+                    "build", "--corpus", dir + "/corpus.jsonl", "--out", index, "--shards", "\(shards)",
+                    "--vectors", "int8", "--quiet", "--shard-id", "env",
+                ],
+                env: embedder.merging(["JOB_COMPLETION_INDEX": "\(i)"]) { $1 })
         }
         for (i, b) in builders.enumerated() {
             let res = b.finish()
@@ -63,9 +66,12 @@ final class ClusterSimulationTests: XCTestCase {
 
         // Search: one worker per shard (SLURM_ARRAY_TASK_ID), each a partial run.
         let searchers = try (0..<shards).map { i in
-            try IndexerProcess(["search", "--index", index, "--queries", dir + "/queries.jsonl", "--qrels", dir + "/qrels.tsv",
-                                "--top-n", "25", "--out", dir + "/partial-\(i).run", "--quiet", "--shard-id", "env"],
-                               env: embedder.merging(["SLURM_ARRAY_TASK_ID": "\(i)"]) { $1 })
+            try IndexerProcess(
+                [
+                    "search", "--index", index, "--queries", dir + "/queries.jsonl", "--qrels", dir + "/qrels.tsv",
+                    "--top-n", "25", "--out", dir + "/partial-\(i).run", "--quiet", "--shard-id", "env",
+                ],
+                env: embedder.merging(["SLURM_ARRAY_TASK_ID": "\(i)"]) { $1 })
         }
         for (i, s) in searchers.enumerated() {
             let res = s.finish()
@@ -73,23 +79,26 @@ final class ClusterSimulationTests: XCTestCase {
         }
 
         // The reduce, then the rerank, as deploy/ does them.
-        let merged = try IndexerProcess.run(["merge", "--top-n", "25", "--out", dir + "/candidates.run"]
-                                            + (0..<shards).map { dir + "/partial-\($0).run" })
+        let merged = try IndexerProcess.run(
+            ["merge", "--top-n", "25", "--out", dir + "/candidates.run"]
+                + (0..<shards).map { dir + "/partial-\($0).run" })
         XCTAssertEqual(merged.status, 0, merged.stderr)
         XCTAssertEqual(try data(dir + "/candidates.run"), try data(dir + "/job-out/candidates.run"))
-        let rr = try IndexerProcess.run(["rerank", "--candidates", dir + "/candidates.run", "--queries", dir + "/queries.jsonl",
-                                         "--docs", index, "--model", reranker, "--depth", "6", "--max-length", "64",
-                                         "--out", dir + "/reranked.run"])
+        let rr = try IndexerProcess.run([
+            "rerank", "--candidates", dir + "/candidates.run", "--queries", dir + "/queries.jsonl",
+            "--docs", index, "--model", reranker, "--depth", "6", "--max-length", "64",
+            "--out", dir + "/reranked.run",
+        ])
         XCTAssertEqual(rr.status, 0, rr.stderr)
         XCTAssertEqual(try data(dir + "/reranked.run"), try data(dir + "/job-out/reranked.run"))
     }
 
     func testGateFailureExitsThreeNamingTheMetric() throws {
         let job = """
-        {"name": "g", "corpus": "../corpus.jsonl", "queries": "../queries.jsonl", "qrels": "../qrels.tsv",
-         "index": {"dir": "../g-index"}, "search": {"top_n": 10}, "rerank": false, "output": "../g-out",
-         "gates": {"ndcg@10": {"min": 0.999}}}
-        """
+            {"name": "g", "corpus": "../corpus.jsonl", "queries": "../queries.jsonl", "qrels": "../qrels.tsv",
+             "index": {"dir": "../g-index"}, "search": {"top_n": 10}, "rerank": false, "output": "../g-out",
+             "gates": {"ndcg@10": {"min": 0.999}}}
+            """
         try job.write(toFile: dir + "/jobs/g.json", atomically: true, encoding: .utf8)
         let r = try IndexerProcess.run(["run", dir + "/jobs/g.json", "--quiet"], env: embedder)
         XCTAssertEqual(r.status, 3, r.stderr)

@@ -23,7 +23,8 @@ final class DeployRecipeTests: XCTestCase {
         let r = try run(IndexerProcess.packageRoot + "/scripts/check-kubernetes", [])
         if r.status == 77 { throw XCTSkip("kubernetes-validate cannot be installed here: \(r.output)") }
         XCTAssertEqual(r.status, 0, r.output)
-        XCTAssertTrue(r.output.contains("phase 2: kubectl apply -f deploy/kubernetes/search.yaml creates Job/indexer-query-vectors, Job/indexer-search\n"), r.output)
+        XCTAssertTrue(
+            r.output.contains("phase 2: kubectl apply -f deploy/kubernetes/search.yaml creates Job/indexer-query-vectors, Job/indexer-search\n"), r.output)
         XCTAssertTrue(r.output.contains("no merge or rerank before phase 3"), r.output)
     }
 
@@ -60,8 +61,10 @@ final class ForeignUIDFolderTests: XCTestCase {
         for out in [dir + "/shards/demo", dir + "/shards"] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            p.arguments = ["--reuid=10001", "--regid=10001", "--clear-groups", binary,
-                           "build", "--corpus", dir + "/c.tsv", "--out", out, "--shards", "1", "--quiet"]
+            p.arguments = [
+                "--reuid=10001", "--regid=10001", "--clear-groups", binary,
+                "build", "--corpus", dir + "/c.tsv", "--out", out, "--shards", "1", "--quiet",
+            ]
             p.environment = ["INDEXER_TEST_EMBEDDER": "hash-8", "PATH": "/usr/bin:/bin"]
             let err = Pipe()
             p.standardError = err

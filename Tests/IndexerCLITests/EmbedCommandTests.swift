@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Formats
 
 /// `indexer embed` run as a subprocess: output format, the BEIR document rule, exit codes.

@@ -1,7 +1,8 @@
 import Evaluation
 import Formats
-@testable import indexer
 import XCTest
+
+@testable import indexer
 
 final class EvalReportCommandTests: XCTestCase {
     func usageError(_ body: () throws -> Void) -> IndexerError.Kind? {
@@ -29,7 +30,8 @@ final class EvalReportCommandTests: XCTestCase {
 
     func testReportSweepValidation() throws {
         let base = ["--qrels", "q", "--first-stage", "f"]
-        let ok = try ReportCommand(arguments: base + ["--sweep", "10,20", "--reranked", "a", "--reranked", "b", "--timings", "t1", "--timings", "t2", "--out", "o"])
+        let ok = try ReportCommand(
+            arguments: base + ["--sweep", "10,20", "--reranked", "a", "--reranked", "b", "--timings", "t1", "--timings", "t2", "--out", "o"])
         XCTAssertEqual(ok.request.sweep, [10, 20])
         XCTAssertEqual(ok.request.outDir, "o")
         XCTAssertEqual(usageError { _ = try ReportCommand(arguments: base + ["--sweep", "10,20", "--reranked", "a"]) }, .usage)

@@ -11,7 +11,8 @@ final class FailureBehaviourJobTests: XCTestCase {
 
     /// R5: a bad line appended to a job's corpus leaves the job's good index in place.
     func testR5JobKeepsItsIndexWhenTheChangedCorpusIsBad() throws {
-        let r = try s.sh(#"""
+        let r = try s.sh(
+            #"""
             mkdir -p "$W/j6"; cp "$W/c200.jsonl" "$W/j6/c.jsonl"; cp "$W/q3.jsonl" "$W/j6/q.jsonl"
             echo '{"version":1,"name":"d6","corpus":"c.jsonl","queries":"q.jsonl","index":{"dir":"idx","shards":2},"rerank":false,"output":"out"}' > "$W/j6/d6.json"
             "$B" run "$W/j6/d6.json" --quiet > /dev/null || exit 98
@@ -29,7 +30,8 @@ final class FailureBehaviourJobTests: XCTestCase {
 
     /// R7: a job whose output would overwrite its corpus is refused before anything runs.
     func testR7JobNeverWritesOverItsOwnInput() throws {
-        let r = try s.sh(#"""
+        let r = try s.sh(
+            #"""
             mkdir -p "$W/j9/out"; cp "$W/c200.jsonl" "$W/j9/out/candidates.run"; cp "$W/q3.jsonl" "$W/j9/q.jsonl"
             echo '{"version":1,"name":"d9","corpus":"out/candidates.run","queries":"q.jsonl","index":{"dir":"idx","shards":1},"rerank":false,"output":"out"}' > "$W/j9/d9.json"
             "$B" run "$W/j9/d9.json" --quiet > /dev/null; echo "rc=$?"; cmp "$W/j9/out/candidates.run" "$W/c200.jsonl" && echo kept; [ -e "$W/j9/idx" ] || echo "nothing built"
@@ -37,14 +39,17 @@ final class FailureBehaviourJobTests: XCTestCase {
         XCTAssertEqual(r.stdout, "rc=2\nkept\nnothing built\n", r.stderr)
         XCTAssertTrue(r.stderr.contains("would overwrite the corpus"), r.stderr)
         // A single command refuses an output that is one of its inputs, too.
-        let fuse = try s.sh(#""$B" search --index "$W/idx" --queries "$W/q3.jsonl" --top-n 5 --out "$W/a.run" --quiet; cp "$W/a.run" "$W/a0.run"; "$B" fuse --top-n 5 --out "$W/a.run" "$W/a.run" "$W/a.run"; echo "rc=$?"; cmp "$W/a.run" "$W/a0.run" && echo kept"#)
+        let fuse = try s.sh(
+            #""$B" search --index "$W/idx" --queries "$W/q3.jsonl" --top-n 5 --out "$W/a.run" --quiet; cp "$W/a.run" "$W/a0.run"; "$B" fuse --top-n 5 --out "$W/a.run" "$W/a.run" "$W/a.run"; echo "rc=$?"; cmp "$W/a.run" "$W/a0.run" && echo kept"#
+        )
         XCTAssertEqual(fuse.stdout, "rc=2\nkept\n", fuse.stderr)
     }
 
     /// R10: a run log whose last line was cut short (a full disk) is repaired before the next
     /// append, so the file stays valid JSON lines.
     func testR10RunLogStaysValidJSONLines() throws {
-        let r = try s.sh(#"""
+        let r = try s.sh(
+            #"""
             mkdir -p "$W/j10"; cp "$W/c200.jsonl" "$W/j10/c.jsonl"; cp "$W/q3.jsonl" "$W/j10/q.jsonl"
             echo '{"version":1,"name":"d10","corpus":"c.jsonl","queries":"q.jsonl","index":{"dir":"idx"},"rerank":false,"output":"out"}' > "$W/j10/d.json"
             "$B" run "$W/j10/d.json" --quiet > /dev/null || exit 98
@@ -68,13 +73,14 @@ final class FailureBehaviourJobTests: XCTestCase {
             #""eval":{"metrics":["map"]},"gates":{"ndcg@10":{"min":0.1}}"#: "add it to eval.metrics",
         ]
         for (extra, message) in cases {
-            let r = try s.sh(#"""
+            let r = try s.sh(
+                #"""
                 mkdir -p "$W/j11"; cp "$W/c200.jsonl" "$W/j11/c.jsonl"; cp "$W/q3.jsonl" "$W/j11/q.jsonl"; cp "$C/qrels/test.tsv" "$W/j11/qrels.tsv"
                 echo '{"version":1,"name":"d11","corpus":"c.jsonl","queries":"q.jsonl","qrels":"qrels.tsv","index":{"dir":"idx"},"rerank":false,"output":"out",
                 """# + extra + #"""
-                }' > "$W/j11/d.json"
-                "$B" run "$W/j11/d.json" --quiet > /dev/null; echo "rc=$?"; [ -e "$W/j11/idx" ] || echo "nothing built"
-                """#)
+                    }' > "$W/j11/d.json"
+                    "$B" run "$W/j11/d.json" --quiet > /dev/null; echo "rc=$?"; [ -e "$W/j11/idx" ] || echo "nothing built"
+                    """#)
             XCTAssertEqual(r.stdout, "rc=2\nnothing built\n", extra + ": " + r.stderr)
             XCTAssertTrue(r.stderr.contains(message), extra + ": " + r.stderr)
         }
@@ -82,28 +88,36 @@ final class FailureBehaviourJobTests: XCTestCase {
 
     /// R12: ids no TREC run can carry are refused where they are read (file and line).
     func testR12WhitespaceIdsAreRefusedAtReadTime() throws {
-        let r = try s.sh(#"printf '{"_id": "a b", "text": "aerodynamics of a wing"}\n' > "$W/ws.jsonl"; head -20 "$W/c200.jsonl" >> "$W/ws.jsonl"; "$B" build --corpus "$W/ws.jsonl" --out "$W/d12" --shards 1 --quiet"#)
+        let r = try s.sh(
+            #"printf '{"_id": "a b", "text": "aerodynamics of a wing"}\n' > "$W/ws.jsonl"; head -20 "$W/c200.jsonl" >> "$W/ws.jsonl"; "$B" build --corpus "$W/ws.jsonl" --out "$W/d12" --shards 1 --quiet"#
+        )
         XCTAssertEqual(r.status, 2, r.stderr)
         XCTAssertTrue(r.stderr.contains("ws.jsonl:1: document id 'a b' holds whitespace"), r.stderr)
-        let q = try s.sh(#"printf '{"_id": "q 1", "text": "wing"}\n' > "$W/qws.jsonl"; "$B" search --index "$W/idx" --queries "$W/qws.jsonl" --top-n 5 --out "$W/q.run""#)
+        let q = try s.sh(
+            #"printf '{"_id": "q 1", "text": "wing"}\n' > "$W/qws.jsonl"; "$B" search --index "$W/idx" --queries "$W/qws.jsonl" --top-n 5 --out "$W/q.run""#)
         XCTAssertEqual(q.status, 2, q.stderr)
         XCTAssertTrue(q.stderr.contains("qws.jsonl:1: query id 'q 1' holds whitespace"), q.stderr)
     }
 
     /// R15 and R16: header-only qrels are refused by search; --quiet keeps warnings.
     func testR15EmptyQrelsAndR16QuietKeepsWarnings() throws {
-        let r = try s.sh(#"printf 'query-id\tcorpus-id\tscore\n' > "$W/h.tsv"; "$B" search --index "$W/idx" --queries "$W/q3.jsonl" --qrels "$W/h.tsv" --top-n 5 --out "$W/e.run""#)
+        let r = try s.sh(
+            #"printf 'query-id\tcorpus-id\tscore\n' > "$W/h.tsv"; "$B" search --index "$W/idx" --queries "$W/q3.jsonl" --qrels "$W/h.tsv" --top-n 5 --out "$W/e.run""#
+        )
         XCTAssertEqual(r.status, 2, r.stderr)
         XCTAssertTrue(r.stderr.contains("holds no judgments"), r.stderr)
         XCTAssertNil(s.text("e.run"))
-        let quiet = try s.sh(#"(cat "$W/q3.jsonl"; echo '{"_id":"x","text":""}') > "$W/qe.jsonl"; "$B" search --index "$W/idx" --queries "$W/qe.jsonl" --top-n 5 --out "$W/qe.run" --quiet"#)
+        let quiet = try s.sh(
+            #"(cat "$W/q3.jsonl"; echo '{"_id":"x","text":""}') > "$W/qe.jsonl"; "$B" search --index "$W/idx" --queries "$W/qe.jsonl" --top-n 5 --out "$W/qe.run" --quiet"#
+        )
         XCTAssertEqual(quiet.status, 0, quiet.stderr)
         XCTAssertTrue(quiet.stderr.contains("query 'x' has no text"), quiet.stderr)
     }
 
     /// R17: rerank names swapped shard files, not the run.
     func testR17RerankNamesSwappedShards() throws {
-        let r = try s.sh(#"""
+        let r = try s.sh(
+            #"""
             "$B" search --index "$W/idx" --queries "$W/q3.jsonl" --top-n 5 --out "$W/c.run" --quiet
             cp -r "$W/idx" "$W/sw"; cd "$W/sw"; mv shard-0000-of-0002.shard t; mv shard-0001-of-0002.shard shard-0000-of-0002.shard; mv t shard-0001-of-0002.shard
             "$B" rerank --candidates "$W/c.run" --queries "$W/q3.jsonl" --docs "$W/sw" --depth 5 --out "$W/rr.run"
@@ -114,7 +128,8 @@ final class FailureBehaviourJobTests: XCTestCase {
 
     /// R18: a UTF-8 byte-order mark does not change a run's figures.
     func testR18ByteOrderMarkIsIgnored() throws {
-        let r = try s.sh(#"""
+        let r = try s.sh(
+            #"""
             head -10 "$C/queries.jsonl" > "$W/q10.jsonl"
             "$B" search --index "$W/idx" --queries "$W/q10.jsonl" --top-n 20 --retriever bm25 --out "$W/b.run" --quiet
             printf '\xef\xbb\xbf' | cat - "$W/b.run" > "$W/bom.run"
@@ -122,8 +137,9 @@ final class FailureBehaviourJobTests: XCTestCase {
             """#)
         let lines = r.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 2, r.stdout + r.stderr)
-        XCTAssertEqual(lines.first.map { $0.split(separator: " ").dropFirst().joined(separator: " ") },
-                       lines.last.map { $0.split(separator: " ").dropFirst().joined(separator: " ") }, r.stdout)
+        XCTAssertEqual(
+            lines.first.map { $0.split(separator: " ").dropFirst().joined(separator: " ") },
+            lines.last.map { $0.split(separator: " ").dropFirst().joined(separator: " ") }, r.stdout)
     }
 
     /// R19: the project's errors, never Foundation's, for files in the way and bad manifests.
@@ -131,7 +147,9 @@ final class FailureBehaviourJobTests: XCTestCase {
         let file = try s.sh(#""$B" build --corpus "$W/c200.jsonl" --out "$W/c200.jsonl" --shards 1"#)
         XCTAssertEqual(file.status, 2, file.stderr)
         XCTAssertTrue(file.stderr.contains("is a file, not a folder"), file.stderr)
-        let manifest = try s.sh(#"cp -r "$W/idx" "$W/m"; sed -i 's/"documents" : \([0-9]*\)/"documents" : "x"/' "$W/m/manifest.json"; "$B" search --index "$W/m" --queries "$W/q3.jsonl" --top-n 5 --out "$W/m.run""#)
+        let manifest = try s.sh(
+            #"cp -r "$W/idx" "$W/m"; sed -i 's/"documents" : \([0-9]*\)/"documents" : "x"/' "$W/m/manifest.json"; "$B" search --index "$W/m" --queries "$W/q3.jsonl" --top-n 5 --out "$W/m.run""#
+        )
         XCTAssertEqual(manifest.status, 1, manifest.stderr)
         XCTAssertTrue(manifest.stderr.contains("field 'documents': expected a whole number"), manifest.stderr)
         for out in [file.stderr, manifest.stderr] {

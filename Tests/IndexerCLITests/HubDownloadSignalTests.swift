@@ -23,11 +23,13 @@ final class HubDownloadSignalTests: XCTestCase {
         let listing = ["sha": commit, "siblings": files.map { ["rfilename": $0] }] as [String: Any]
         server.route("/api/models/org/tiny/revision/main", .init(status: 200, body: try JSONSerialization.data(withJSONObject: listing)))
         let weights = try XCTUnwrap(FileManager.default.contents(atPath: model + "/model.safetensors"))
-        server.route("/org/tiny/resolve/\(commit)/model.safetensors",
-                     .init(status: 200, headers: ["ETag": "\"w\"", "X-Repo-Commit": commit], body: weights, stallAfter: 4096))
+        server.route(
+            "/org/tiny/resolve/\(commit)/model.safetensors",
+            .init(status: 200, headers: ["ETag": "\"w\"", "X-Repo-Commit": commit], body: weights, stallAfter: 4096))
         try #"{"text": "a"}"#.write(toFile: dir + "/in.jsonl", atomically: true, encoding: .utf8)
-        let p = try IndexerProcess(["embed", "--model", "hf:org/tiny", "--input", dir + "/in.jsonl", "--out", dir + "/o.npy", "--quiet"],
-                                   env: ["HF_ENDPOINT": server.endpoint, "HF_HUB_CACHE": dir + "/hub", "HF_TOKEN": ""])
+        let p = try IndexerProcess(
+            ["embed", "--model", "hf:org/tiny", "--input", dir + "/in.jsonl", "--out", dir + "/o.npy", "--quiet"],
+            env: ["HF_ENDPOINT": server.endpoint, "HF_HUB_CACHE": dir + "/hub", "HF_TOKEN": ""])
         let blobs = dir + "/hub/models--org--tiny/blobs"
         var started = false
         for _ in 0..<200 where !started {

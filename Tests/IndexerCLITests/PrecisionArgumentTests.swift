@@ -19,8 +19,10 @@ final class PrecisionArgumentTests: XCTestCase {
             ["embed", "--input", dir + "/in.jsonl", "--out", dir + "/x.npy"],
             ["build", "--corpus", dir + "/in.jsonl", "--out", dir + "/index", "--shards", "1"],
             ["search", "--index", dir + "/index", "--queries", dir + "/q.jsonl", "--top-n", "10", "--out", dir + "/run"],
-            ["rerank", "--candidates", dir + "/run", "--queries", dir + "/q.jsonl", "--docs", dir + "/in.jsonl",
-             "--depth", "10", "--out", dir + "/out"],
+            [
+                "rerank", "--candidates", dir + "/run", "--queries", dir + "/q.jsonl", "--docs", dir + "/in.jsonl",
+                "--depth", "10", "--out", dir + "/out",
+            ],
         ]
         for args in commands {
             let r = try IndexerProcess.run(args + ["--precision", "int4"])
@@ -32,8 +34,10 @@ final class PrecisionArgumentTests: XCTestCase {
     func testInt8EmbedNamesItsKernelPath() throws {
         let input = dir + "/in.jsonl"
         try "{\"text\": \"a short text\"}\n".write(toFile: input, atomically: true, encoding: .utf8)
-        let r = try IndexerProcess.run(["embed", "--model", EmbedCommandTests.tinyModel, "--input", input,
-                                        "--out", dir + "/x.npy", "--precision", "int8"])
+        let r = try IndexerProcess.run([
+            "embed", "--model", EmbedCommandTests.tinyModel, "--input", input,
+            "--out", dir + "/x.npy", "--precision", "int8",
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("embed: precision int8 "), r.stderr)
     }

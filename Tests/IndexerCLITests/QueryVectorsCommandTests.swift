@@ -43,7 +43,9 @@ final class QueryVectorsCommandTests: XCTestCase {
 
         // Vectors of another model (hash-16) against an index of hash-32.
         XCTAssertEqual(try indexer(["build", "--corpus", dir + "/c.tsv", "--out", dir + "/idx16", "--shards", "1", "--quiet"], dim: 16).status, 0)
-        XCTAssertEqual(try indexer(["search", "--index", dir + "/idx16", "--queries", dir + "/q.tsv", "--write-query-vectors", dir + "/q16.qvec", "--quiet"], dim: 16).status, 0)
+        XCTAssertEqual(
+            try indexer(["search", "--index", dir + "/idx16", "--queries", dir + "/q.tsv", "--write-query-vectors", dir + "/q16.qvec", "--quiet"], dim: 16)
+                .status, 0)
         let otherModel = try search(["--query-vectors", dir + "/q16.qvec", "--top-n", "7", "--out", dir + "/x.run"])
         XCTAssertEqual(otherModel.status, 1, otherModel.stderr)
         XCTAssertTrue(otherModel.stderr.contains("come from model 'hash-embedder-v1-d16'"), otherModel.stderr)

@@ -1,7 +1,8 @@
 import Evaluation
 import Formats
-@testable import indexer
 import XCTest
+
+@testable import indexer
 
 final class ReportBudgetCommandTests: XCTestCase {
     func kind(_ body: () throws -> Void) -> IndexerError.Kind? {

@@ -37,8 +37,9 @@ final class ReportHTMLBrowserTests: XCTestCase {
     func testHTMLRendersInHeadlessChromiumWithEverySection() throws {
         guard let browser = chromium() else { throw XCTSkip("chromium is not installed (scripts/test installs it with apt-get)") }
         let first = try run("first") { _ in 15 }
-        var req = ReportRequest(qrelsPath: dir + "/qrels", firstStagePath: first,
-                                rerankedPaths: [try run("r10") { _ in 15 }, try run("r20") { _ in 1 }], outDir: dir + "/out")
+        var req = ReportRequest(
+            qrelsPath: dir + "/qrels", firstStagePath: first,
+            rerankedPaths: [try run("r10") { _ in 15 }, try run("r20") { _ in 1 }], outDir: dir + "/out")
         req.sweep = [10, 20]
         req.permutations = 500
         _ = try DecisionReport.run(req)
@@ -59,16 +60,19 @@ final class ReportHTMLBrowserTests: XCTestCase {
             try RerankTimings.write((0..<20).map { RerankTiming(qid: "q\($0)", pairs: 50, tokens: 500, milliseconds: ms) }, to: dir + "/" + name)
             return dir + "/" + name
         }
-        var req = ReportRequest(qrelsPath: dir + "/qrels", firstStagePath: try run("first") { _ in 15 },
-                                rerankedPaths: [try run("a") { _ in 1 }, try run("b") { $0 < 3 ? 2 : 1 }],
-                                timingsPaths: [try timings("ta", 100), try timings("tb", 20)], outDir: dir + "/out")
+        var req = ReportRequest(
+            qrelsPath: dir + "/qrels", firstStagePath: try run("first") { _ in 15 },
+            rerankedPaths: [try run("a") { _ in 1 }, try run("b") { $0 < 3 ? 2 : 1 }],
+            timingsPaths: [try timings("ta", 100), try timings("tb", 20)], outDir: dir + "/out")
         req.names = ["big", "small"]
         req.baselines = [NamedRun(name: "hybrid", path: try run("h") { $0 % 2 == 0 ? 1 : 12 })]
         req.permutations = 500
         _ = try DecisionReport.run(req)
         let dom = try dumpDOM(browser, dir + "/out/report.html")
-        for id in ["verdict", "section-1", "section-2", "section-3", "section-4", "section-5", "section-6", "section-7",
-                   "rerankers", "frontier-plot", "frontier-line", "baselines", "drill-down"] {
+        for id in [
+            "verdict", "section-1", "section-2", "section-3", "section-4", "section-5", "section-6", "section-7",
+            "rerankers", "frontier-plot", "frontier-line", "baselines", "drill-down",
+        ] {
             XCTAssertTrue(dom.contains("id=\"\(id)\""), "no #\(id) in the DOM")
         }
         XCTAssertFalse(dom.contains("<script"), "no scripts")

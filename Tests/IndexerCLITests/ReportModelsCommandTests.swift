@@ -1,7 +1,8 @@
 import Evaluation
 import Formats
-@testable import indexer
 import XCTest
+
+@testable import indexer
 
 /// `indexer report` with named rerankers, baselines and the drill-down's inputs.
 final class ReportModelsCommandTests: XCTestCase {
@@ -12,9 +13,12 @@ final class ReportModelsCommandTests: XCTestCase {
 
     func testNamedRerankersTimingsAndBaselines() throws {
         let base = ["--qrels", "q", "--first-stage", "f"]
-        let c = try ReportCommand(arguments: base + ["--reranked", "ce=r100", "--reranked", "ce=r20", "--reranked", "big=rb",
-                                                     "--timings", "big=tb", "--timings", "ce=t100", "--timings", "ce=t20",
-                                                     "--baseline", "bm25=b.run", "--baseline", "hybrid=h.run", "--queries", "qs", "--drill-down", "3"])
+        let c = try ReportCommand(
+            arguments: base + [
+                "--reranked", "ce=r100", "--reranked", "ce=r20", "--reranked", "big=rb",
+                "--timings", "big=tb", "--timings", "ce=t100", "--timings", "ce=t20",
+                "--baseline", "bm25=b.run", "--baseline", "hybrid=h.run", "--queries", "qs", "--drill-down", "3",
+            ])
         XCTAssertEqual(c.request.names, ["ce", "ce", "big"])
         XCTAssertEqual(c.request.rerankedPaths, ["r100", "r20", "rb"])
         XCTAssertEqual(c.request.timingsPaths, ["t100", "t20", "tb"])

@@ -1,7 +1,8 @@
 import Formats
-@testable import indexer
 import Reranking
 import XCTest
+
+@testable import indexer
 
 final class RerankCommandTests: XCTestCase {
     let base = ["--candidates", "c.run", "--queries", "q.jsonl", "--docs", "corpus.jsonl", "--depth", "20", "--out", "o.run"]
@@ -20,8 +21,12 @@ final class RerankCommandTests: XCTestCase {
         XCTAssertNil(d.model)
         XCTAssertNil(d.timingsPath)
         XCTAssertEqual(d.tag, "rerank")
-        let o = try RerankCommand(arguments: base + ["--tail", "drop", "--batch-size", "8", "--max-length", "256", "--model", "hf:o/n@v1",
-                                                     "--timings", "t.jsonl", "--tag", "ce", "--threads", "2", "--quiet"]).options
+        let o = try RerankCommand(
+            arguments: base + [
+                "--tail", "drop", "--batch-size", "8", "--max-length", "256", "--model", "hf:o/n@v1",
+                "--timings", "t.jsonl", "--tag", "ce", "--threads", "2", "--quiet",
+            ]
+        ).options
         XCTAssertEqual(o.tail, .drop)
         XCTAssertEqual(o.batchSize, 8)
         XCTAssertEqual(o.maxLength, 256)

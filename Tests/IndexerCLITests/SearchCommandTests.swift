@@ -37,14 +37,18 @@ final class SearchCommandTests: XCTestCase {
         XCTAssertTrue(whole.stderr.contains("q.tsv:2: query 'q2' has no text"), whole.stderr)
         XCTAssertTrue(whole.stderr.contains("1 empty queries skipped"), whole.stderr)
         for (i, name) in ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"].enumerated() {
-            let r = try indexer(["search", "--index", dir + "/idx", "--queries", queries, "--top-n", "5", "--out", dir + "/p\(i).run", "--quiet",
-                                 "--shard-id", "env"], env: [name: "\(i)"])
+            let r = try indexer(
+                [
+                    "search", "--index", dir + "/idx", "--queries", queries, "--top-n", "5", "--out", dir + "/p\(i).run", "--quiet",
+                    "--shard-id", "env",
+                ], env: [name: "\(i)"])
             XCTAssertEqual(r.status, 0, r.stderr)
         }
         XCTAssertNotEqual(try bytes("p0.run"), try bytes("whole.run"))
         // Without --shard-id the scheduler's variables are ignored: the whole index is searched.
-        let ignored = try indexer(["search", "--index", dir + "/idx", "--queries", queries, "--top-n", "5", "--out", dir + "/all.run", "--quiet"],
-                                  env: ["SLURM_ARRAY_TASK_ID": "1", "JOB_COMPLETION_INDEX": "2"])
+        let ignored = try indexer(
+            ["search", "--index", dir + "/idx", "--queries", queries, "--top-n", "5", "--out", dir + "/all.run", "--quiet"],
+            env: ["SLURM_ARRAY_TASK_ID": "1", "JOB_COMPLETION_INDEX": "2"])
         XCTAssertEqual(ignored.status, 0, ignored.stderr)
         XCTAssertEqual(try bytes("all.run"), try bytes("whole.run"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/all.run.partial.json"))
@@ -67,12 +71,16 @@ final class SearchCommandTests: XCTestCase {
         let r = try indexer(["search", "--index", dir + "/idx", "--queries", bad, "--top-n", "3", "--out", dir + "/r"])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("bad.tsv:2:"), r.stderr)
-        let shard = try indexer(["search", "--index", dir + "/idx", "--queries", corpus, "--top-n", "3", "--out", dir + "/r",
-                                 "--shard-id", "env"], env: ["SLURM_ARRAY_TASK_ID": "4"])
+        let shard = try indexer(
+            [
+                "search", "--index", dir + "/idx", "--queries", corpus, "--top-n", "3", "--out", dir + "/r",
+                "--shard-id", "env",
+            ], env: ["SLURM_ARRAY_TASK_ID": "4"])
         XCTAssertEqual(shard.status, 2, shard.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/r"))
-        let model = try indexer(["search", "--index", dir + "/idx", "--queries", corpus, "--top-n", "3", "--out", dir + "/r"],
-                                env: ["INDEXER_TEST_EMBEDDER": "hash-8"])
+        let model = try indexer(
+            ["search", "--index", dir + "/idx", "--queries", corpus, "--top-n", "3", "--out", dir + "/r"],
+            env: ["INDEXER_TEST_EMBEDDER": "hash-8"])
         XCTAssertEqual(model.status, 1)
         XCTAssertTrue(model.stderr.contains("hash-embedder-v1-d32"), model.stderr)
         XCTAssertEqual(try indexer(["fuse", "--method", "borda", "--top-n", "3", "--out", dir + "/f", corpus]).status, 2)

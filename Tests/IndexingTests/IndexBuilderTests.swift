@@ -1,8 +1,9 @@
 import Formats
 import Inference
-@testable import Indexing
 import ShardStore
 import XCTest
+
+@testable import Indexing
 
 /// The package root, three levels up from this file.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
@@ -141,7 +142,7 @@ final class IndexBuilderTests: XCTestCase {
         let before = try files("a")
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: corpus)))
         let i = try XCTUnwrap(bytes.lastIndex(of: UInt8(ascii: "e")))
-        bytes[i] = UInt8(ascii: "E") // one letter of one document's text; same size
+        bytes[i] = UInt8(ascii: "E")  // one letter of one document's text; same size
         try Data(bytes).write(to: URL(fileURLWithPath: corpus))
         XCTAssertThrowsError(try build(options(corpus, "a", shards: 2, id: 0))) { e in
             XCTAssertEqual((e as? IndexerError)?.kind, .mismatch)
@@ -164,17 +165,18 @@ final class IndexBuilderTests: XCTestCase {
     }
 
     func testBadInputIsReportedWithLinesAndNothingIsFinished() throws {
-        let corpus = try write("""
-        {"_id": "a", "title": "T", "text": "one"}
-        {"_id": "b", "text": "two"
-        {"title": "x", "text": "no id"}
-        {"_id": "c", "title": "no text"}
-        {"_id": "a", "text": "again"}
-        {"_id": "", "text": "empty id"}
-        {"_id": "d", "title": "", "text": ""}
-        {"_id": "e", "text": "five"}
+        let corpus = try write(
+            """
+            {"_id": "a", "title": "T", "text": "one"}
+            {"_id": "b", "text": "two"
+            {"title": "x", "text": "no id"}
+            {"_id": "c", "title": "no text"}
+            {"_id": "a", "text": "again"}
+            {"_id": "", "text": "empty id"}
+            {"_id": "d", "title": "", "text": ""}
+            {"_id": "e", "text": "five"}
 
-        """, "bad.jsonl")
+            """, "bad.jsonl")
         var bytes = [UInt8](try XCTUnwrap(FileManager.default.contents(atPath: corpus)))
         bytes += Array("{\"_id\": \"f\", \"text\": \"bad \u{E9}\"}\n".utf8)
         bytes[bytes.count - 5] = 0xFF  // breaks the UTF-8 of é on line 9

@@ -1,8 +1,9 @@
 import Formats
-@testable import Indexing
 import Lexical
 import ShardStore
 import XCTest
+
+@testable import Indexing
 
 /// `indexer build --lexical`: every shard carries a lexical index of the embedded text, the
 /// setting is part of the shard settings (a resumed build with the other choice is refused),

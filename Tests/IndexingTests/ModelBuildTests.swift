@@ -1,8 +1,9 @@
 import Formats
 import Inference
-@testable import Indexing
 import ShardStore
 import XCTest
+
+@testable import Indexing
 
 /// End to end with the real bi-encoder: the index bytes do not depend on threads, batch size
 /// or how shards are split between workers, and what is stored is what the model says.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Formats
 @testable import Inference
 
@@ -16,9 +17,10 @@ final class BiEncoderGoldenTests: XCTestCase {
         let rows = try TestPaths.jsonLines(TestPaths.golden + "/biencoder-texts.jsonl")
         let (shape, values) = try NPY.read(path: TestPaths.golden + "/biencoder-embeddings.npy")
         XCTAssertEqual(shape, [rows.count, 384])
-        return Golden(texts: rows.map { $0["text"] as! String },
-                      ids: rows.map { ($0["ids"] as! [NSNumber]).map { Int32(truncating: $0) } },
-                      vectors: values, dimension: shape[1])
+        return Golden(
+            texts: rows.map { $0["text"] as! String },
+            ids: rows.map { ($0["ids"] as! [NSNumber]).map { Int32(truncating: $0) } },
+            vectors: values, dimension: shape[1])
     }
 
     /// Compares every row; cosine ≥ 0.99999 for each text.

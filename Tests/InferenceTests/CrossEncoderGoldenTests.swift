@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Inference
 
 /// A random BertForSequenceClassification against transformers
@@ -13,10 +14,11 @@ final class CrossEncoderGoldenTests: XCTestCase {
 
     static func pairs() throws -> [Pair] {
         try TestPaths.jsonLines(TestPaths.golden + "/crossencoder-pairs.jsonl").map { r in
-            Pair(query: r["query"] as! String, document: r["document"] as! String,
-                 ids: (r["ids"] as! [NSNumber]).map { Int32(truncating: $0) },
-                 typeIds: (r["type_ids"] as! [NSNumber]).map { Int32(truncating: $0) },
-                 logits: ["f32": (r["logit_f32"] as! NSNumber).floatValue, "f16": (r["logit_f16"] as! NSNumber).floatValue])
+            Pair(
+                query: r["query"] as! String, document: r["document"] as! String,
+                ids: (r["ids"] as! [NSNumber]).map { Int32(truncating: $0) },
+                typeIds: (r["type_ids"] as! [NSNumber]).map { Int32(truncating: $0) },
+                logits: ["f32": (r["logit_f32"] as! NSNumber).floatValue, "f16": (r["logit_f16"] as! NSNumber).floatValue])
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
+
 @testable import Inference
 
 /// A text's vector must be bitwise the same alone or in any batch, for 1 or 2 threads.
@@ -27,8 +28,9 @@ final class DeterminismTests: XCTestCase {
                 for (i, (text, isPicked)) in batch.enumerated() where isPicked {
                     let j = picked.firstIndex(of: text)!
                     let row = Array(vectors[(i * d)..<((i + 1) * d)])
-                    XCTAssertEqual(row.map(\.bitPattern), alone[j].map(\.bitPattern),
-                                   "\(label), batch size \(batchSize): text \(j) differs from its lone embedding")
+                    XCTAssertEqual(
+                        row.map(\.bitPattern), alone[j].map(\.bitPattern),
+                        "\(label), batch size \(batchSize): text \(j) differs from its lone embedding")
                     k += 1
                 }
                 XCTAssertEqual(k, picked.count)
@@ -49,4 +51,3 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(Array(together.prefix(20).reversed()).map(\.bitPattern), alone.map(\.bitPattern))
     }
 }
-

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
+
 @testable import Inference
 
 /// bf16 and int8 vectors and scores are bitwise the same alone or in any batch, for 1 or 2

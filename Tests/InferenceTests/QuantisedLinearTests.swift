@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
+
 @testable import Inference
 
 /// int8 and bf16 `Linear` against an fp64 reference with error bounds that a wrong kernel

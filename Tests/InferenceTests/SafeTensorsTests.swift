@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Formats
 @testable import Inference
 
@@ -42,10 +43,10 @@ final class SafeTensorsTests: XCTestCase {
         // BF16: the top halves of 1.0 (0x3F80) and -3.0 (0xC040).
         let bf16: [UInt8] = [0x80, 0x3F, 0x40, 0xC0]
         let header = """
-        {"__metadata__": {"format": "pt"}, "a": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]},
-         "b": {"dtype": "F16", "shape": [4], "data_offsets": [16, 24]},
-         "c": {"dtype": "BF16", "shape": [2], "data_offsets": [24, 28]}}
-        """
+            {"__metadata__": {"format": "pt"}, "a": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]},
+             "b": {"dtype": "F16", "shape": [4], "data_offsets": [16, 24]},
+             "c": {"dtype": "BF16", "shape": [2], "data_offsets": [24, 28]}}
+            """
         let st = try SafeTensorsFile(path: file("ok.safetensors", header: header, data: f32 + f16 + bf16))
         XCTAssertEqual(st.names, ["a", "b", "c"])
         XCTAssertEqual(st.metadata["format"], "pt")
@@ -65,8 +66,9 @@ final class SafeTensorsTests: XCTestCase {
 
     func testTruncatedFile() {
         let header = #"{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}"#
-        expectError(file("t.safetensors", header: header, data: floatBytes([1, 2])), kind: .corrupt,
-                    containing: ["'a'", "run past the data section", "truncated"])
+        expectError(
+            file("t.safetensors", header: header, data: floatBytes([1, 2])), kind: .corrupt,
+            containing: ["'a'", "run past the data section", "truncated"])
         expectError(file("empty-header.safetensors", header: "", data: []), kind: .corrupt, containing: ["not valid JSON"])
         let path = dir + "/short.safetensors"
         _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
@@ -75,8 +77,9 @@ final class SafeTensorsTests: XCTestCase {
 
     func testBadHeaderLength() {
         let header = #"{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}"#
-        expectError(file("len.safetensors", header: header, data: floatBytes([1]), claimedLength: 1 << 40), kind: .corrupt,
-                    containing: ["header length", "exceeds the file"])
+        expectError(
+            file("len.safetensors", header: header, data: floatBytes([1]), claimedLength: 1 << 40), kind: .corrupt,
+            containing: ["header length", "exceeds the file"])
     }
 
     func testBadJSON() {
@@ -109,16 +112,17 @@ final class SafeTensorsTests: XCTestCase {
 
     func testShapeMismatch() {
         let header = #"{"a": {"dtype": "F32", "shape": [3, 2], "data_offsets": [0, 16]}}"#
-        expectError(file("shape.safetensors", header: header, data: floatBytes([1, 2, 3, 4])), kind: .corrupt,
-                    containing: ["'a'", "shape [3, 2] of F32 needs 24 bytes", "hold 16"])
+        expectError(
+            file("shape.safetensors", header: header, data: floatBytes([1, 2, 3, 4])), kind: .corrupt,
+            containing: ["'a'", "shape [3, 2] of F32 needs 24 bytes", "hold 16"])
         let fractional = #"{"a": {"dtype": "F32", "shape": [1.5], "data_offsets": [0, 4]}}"#
         expectError(file("frac.safetensors", header: fractional, data: floatBytes([1])), kind: .corrupt, containing: ["'a'", "shape"])
     }
 
     func testOverlappingTensors() {
         let header = """
-        {"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}
-        """
+            {"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}
+            """
         expectError(file("overlap.safetensors", header: header, data: floatBytes([1, 2, 3])), kind: .corrupt, containing: ["'a'", "'b'", "overlap"])
     }
 

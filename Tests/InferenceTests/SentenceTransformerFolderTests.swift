@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Formats
 @testable import Inference
 
@@ -86,8 +87,11 @@ final class SentenceTransformerFolderTests: XCTestCase {
         XCTAssertEqual(encoder.prompts, .none)
         // The formula of the fingerprint before modules.json was read: existing indexes stay valid.
         let directory = try ModelDirectory(path: TestPaths.miniLM)
-        XCTAssertEqual(encoder.fingerprint, directory.fingerprint(kind: "biencoder", extraFiles: ["1_Pooling/config.json"],
-                                                                  settings: "pooling mean\nmax-length 256\nnormalise l2\n"))
+        XCTAssertEqual(
+            encoder.fingerprint,
+            directory.fingerprint(
+                kind: "biencoder", extraFiles: ["1_Pooling/config.json"],
+                settings: "pooling mean\nmax-length 256\nnormalise l2\n"))
     }
 
     func testDeclaredPromptRules() throws {
@@ -98,8 +102,9 @@ final class SentenceTransformerFolderTests: XCTestCase {
         }
         XCTAssertEqual(try declared(#"{"prompts": {"query": "q: ", "corpus": "c: "}}"#), Prompts(query: "q: ", document: ""))
         XCTAssertEqual(try declared(#"{"prompts": {"document": "d: ", "passage": "p: "}}"#), Prompts(query: "", document: "d: "))
-        XCTAssertEqual(try declared(#"{"prompts": {"retrieval": "r: "}, "default_prompt_name": "retrieval"}"#),
-                       Prompts(query: "", document: "", text: "r: "))
+        XCTAssertEqual(
+            try declared(#"{"prompts": {"retrieval": "r: "}, "default_prompt_name": "retrieval"}"#),
+            Prompts(query: "", document: "", text: "r: "))
         XCTAssertEqual(try declared(#"{"prompts": {}, "default_prompt_name": null}"#), .none)
         XCTAssertThrowsError(try declared(#"{"prompts": {"query": 3}}"#)) { XCTAssertTrue("\($0)".contains("prompts.query")) }
         XCTAssertThrowsError(try declared(#"{"prompts": {}, "default_prompt_name": "x"}"#)) {
@@ -116,8 +121,9 @@ final class SentenceTransformerFolderTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains("modules.json"), "\(error)")
             }
         }
-        try refuse(#"[{"idx":0,"path":"","type":"sentence_transformers.models.Transformer"},{"idx":1,"path":"x","type":"sentence_transformers.models.LSTM"}]"#,
-                   "LSTM")
+        try refuse(
+            #"[{"idx":0,"path":"","type":"sentence_transformers.models.Transformer"},{"idx":1,"path":"x","type":"sentence_transformers.models.LSTM"}]"#,
+            "LSTM")
         try refuse(#"[{"idx":0,"path":"","type":"sentence_transformers.models.Transformer"}]"#, "no Pooling")
         try refuse(#"[{"idx":0,"path":"1_Pooling","type":"sentence_transformers.models.Pooling"}]"#, "expected Transformer")
         try FileManager.default.removeItem(atPath: dir + "/2_Dense/model.safetensors")
@@ -141,13 +147,19 @@ final class SentenceTransformerFolderTests: XCTestCase {
     }
 
     func testPoolingConfigLayouts() throws {
-        XCTAssertEqual(try PoolingConfig(json: ["pooling_mode": "lasttoken", "embedding_dimension": 8], path: "p"),
-                       PoolingConfig(modes: [.lastToken], declaredWidth: 8))
-        XCTAssertEqual(try PoolingConfig(json: ["pooling_mode": ["max", "mean_sqrt_len_tokens"], "include_prompt": false], path: "p"),
-                       PoolingConfig(modes: [.max, .meanSqrtLen], includePrompt: false))
-        XCTAssertEqual(try PoolingConfig(json: ["pooling_mode_mean_tokens": true, "pooling_mode_cls_token": true,
-                                                "word_embedding_dimension": 4], path: "p"),
-                       PoolingConfig(modes: [.cls, .mean], declaredWidth: 4))
+        XCTAssertEqual(
+            try PoolingConfig(json: ["pooling_mode": "lasttoken", "embedding_dimension": 8], path: "p"),
+            PoolingConfig(modes: [.lastToken], declaredWidth: 8))
+        XCTAssertEqual(
+            try PoolingConfig(json: ["pooling_mode": ["max", "mean_sqrt_len_tokens"], "include_prompt": false], path: "p"),
+            PoolingConfig(modes: [.max, .meanSqrtLen], includePrompt: false))
+        XCTAssertEqual(
+            try PoolingConfig(
+                json: [
+                    "pooling_mode_mean_tokens": true, "pooling_mode_cls_token": true,
+                    "word_embedding_dimension": 4,
+                ], path: "p"),
+            PoolingConfig(modes: [.cls, .mean], declaredWidth: 4))
         XCTAssertEqual(try PoolingConfig(json: [:], path: "p"), .mean)
         XCTAssertThrowsError(try PoolingConfig(json: ["pooling_mode": "median"], path: "p/config.json")) {
             XCTAssertTrue("\($0)".contains("median") && "\($0)".contains("p/config.json"), "\($0)")
@@ -170,8 +182,9 @@ final class ShardedWeightsTests: XCTestCase {
         var map: [String: String] = [:]
         for (k, half) in [names.prefix(names.count / 2), names.dropFirst(names.count / 2)].enumerated() {
             let file = "model-0000\(k + 1)-of-00002.safetensors"
-            _ = try SafeTensorsBytes.write(half.map { ($0, whole.tensors[$0]!.dtype, whole.tensors[$0]!.shape, whole.bytes(whole.tensors[$0]!)) },
-                                           to: dir + "/" + file)
+            _ = try SafeTensorsBytes.write(
+                half.map { ($0, whole.tensors[$0]!.dtype, whole.tensors[$0]!.shape, whole.bytes(whole.tensors[$0]!)) },
+                to: dir + "/" + file)
             for n in half { map[n] = file }
         }
         let index = try JSONSerialization.data(withJSONObject: ["metadata": [:], "weight_map": map])
@@ -186,8 +199,9 @@ final class ShardedWeightsTests: XCTestCase {
         let names = map.keys.sorted()
         let a = try BiEncoder(modelDirectory: dir, threads: 1), b = try BiEncoder(modelDirectory: source, threads: 1)
         XCTAssertEqual(try a.embed(["a sharded text", "another"]), try b.embed(["a sharded text", "another"]))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("indexer-merged-") }, [],
-                       "the merged file is unlinked at once")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("indexer-merged-") }, [],
+            "the merged file is unlinked at once")
         map[names[0]] = "../elsewhere.safetensors"
         try JSONSerialization.data(withJSONObject: ["weight_map": map]).write(to: URL(fileURLWithPath: dir + "/" + ShardedSafeTensors.indexName))
         XCTAssertThrowsError(try BiEncoder(modelDirectory: dir, threads: 1)) {

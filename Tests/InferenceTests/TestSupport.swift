@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Formats
 
 /// Paths and readers shared by the inference tests.

@@ -1,7 +1,8 @@
 import Formats
-@testable import Jobs
 import ShardStore
 import XCTest
+
+@testable import Jobs
 
 /// A job with a real sentence-transformers folder (the tiny e5-style one of the Inference
 /// golden tests): a prompt change, by job key or in the model's config, rebuilds the index.
@@ -24,9 +25,9 @@ final class JobPromptTests: XCTestCase {
         try corpus.write(toFile: root + "/data/corpus.jsonl", atomically: true, encoding: .utf8)
         try queries.write(toFile: root + "/data/queries.jsonl", atomically: true, encoding: .utf8)
         let job = """
-        {"name": "p", "corpus": "../data/corpus.jsonl", "queries": "../data/queries.jsonl",
-         "index": {"model": "../model"}, "search": {"top_n": 5}, "rerank": false}
-        """
+            {"name": "p", "corpus": "../data/corpus.jsonl", "queries": "../data/queries.jsonl",
+             "index": {"model": "../model"}, "search": {"top_n": 5}, "rerank": false}
+            """
         try job.write(toFile: root + "/jobs/p.json", atomically: true, encoding: .utf8)
     }
 

@@ -1,6 +1,7 @@
 import Formats
-@testable import Jobs
 import XCTest
+
+@testable import Jobs
 
 enum SHA256Hex {
     static func file(_ path: String) throws -> String { SHA256.hex(try Data(contentsOf: URL(fileURLWithPath: path))) }
@@ -36,11 +37,11 @@ final class JobRunnerTests: XCTestCase {
         try qrels.write(toFile: root + "/data/qrels.tsv", atomically: true, encoding: .utf8)
         let reranker = JobRunnerTests.packageRoot + "/Tests/InferenceTests/Golden/cross-f32"
         let job = """
-        {"name": "t", "corpus": "../data/corpus.jsonl", "queries": "../data/queries.jsonl",
-         "qrels": "../data/qrels.tsv", "index": {"shards": 2, "vectors": "int8"},
-         "search": {"top_n": 20}, "rerank": {"model": "\(reranker)", "depth": 5, "max_length": 64},
-         "gates": {"recall@100": {"min": 0.0}}}
-        """
+            {"name": "t", "corpus": "../data/corpus.jsonl", "queries": "../data/queries.jsonl",
+             "qrels": "../data/qrels.tsv", "index": {"shards": 2, "vectors": "int8"},
+             "search": {"top_n": 20}, "rerank": {"model": "\(reranker)", "depth": 5, "max_length": 64},
+             "gates": {"recall@100": {"min": 0.0}}}
+            """
         try job.write(toFile: root + "/jobs/t.json", atomically: true, encoding: .utf8)
     }
 

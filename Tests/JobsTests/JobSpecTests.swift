@@ -1,6 +1,7 @@
 import Formats
-@testable import Jobs
 import XCTest
+
+@testable import Jobs
 
 final class JobSpecTests: XCTestCase {
     var dir: String!
@@ -88,9 +89,11 @@ final class JobSpecTests: XCTestCase {
     }
 
     func testGatesNameMetricFigureAndBound() {
-        let gates = [JobSpec.Gate(metric: "ndcg@10", min: 0.7, max: nil),
-                     JobSpec.Gate(metric: "recall@100", min: 0.5, max: 0.99),
-                     JobSpec.Gate(metric: "map", min: 0.1, max: nil)]
+        let gates = [
+            JobSpec.Gate(metric: "ndcg@10", min: 0.7, max: nil),
+            JobSpec.Gate(metric: "recall@100", min: 0.5, max: 0.99),
+            JobSpec.Gate(metric: "map", min: 0.1, max: nil),
+        ]
         let f = Gates.check(gates, figures: ["ndcg@10": 0.6451, "recall@100": 0.925], run: "r.run")
         XCTAssertEqual(f.count, 2)
         XCTAssertTrue(f[0].contains("ndcg@10") && f[0].contains("0.6451") && f[0].contains("0.7000"), f[0])

@@ -1,6 +1,7 @@
+import Formats
 import Foundation
 import XCTest
-import Formats
+
 @testable import Reranking
 
 /// The scorer the job uses against `transformers` logits, and end-to-end determinism with a
@@ -49,7 +50,8 @@ final class CrossEncoderScorerTests: XCTestCase {
         let model = TestPaths.root + "/" + RerankModel.defaultFolder
         let golden = TestPaths.golden + "/reranker-pairs.jsonl.gz"
         guard FileManager.default.fileExists(atPath: model + "/model.safetensors"),
-              FileManager.default.fileExists(atPath: golden) else {
+            FileManager.default.fileExists(atPath: golden)
+        else {
             throw XCTSkip("the default reranker or its golden file is not here yet")
         }
         let n = try checkGolden(model: model, golden: golden, key: "logit", tolerance: 1e-4)
@@ -81,8 +83,9 @@ final class CrossEncoderScorerTests: XCTestCase {
         for q in 0..<queries {
             for r in 0..<candidates { lines.append(runLine("q\(q)", "d\((q * 5 + r * 7) % 30)", r + 1, Double(50 - r))) }
         }
-        return try Fixture.make(self, docs: Fixture.documents(30),
-                                queries: (0..<queries).map { ("q\($0)", "text of word\($0) query \($0)") }, runLines: lines)
+        return try Fixture.make(
+            self, docs: Fixture.documents(30),
+            queries: (0..<queries).map { ("q\($0)", "text of word\($0) query \($0)") }, runLines: lines)
     }
 
     /// The whole job with a real checkpoint: the same bytes for batch sizes 1, 8, 32 and 1 or 2
@@ -92,8 +95,9 @@ final class CrossEncoderScorerTests: XCTestCase {
         let f = try tinyFixture(queries: 4, candidates: 15)
         var outputs: [Data] = []
         for (batch, threads) in [(1, 1), (8, 2), (32, 2), (32, 1)] {
-            var o = RerankOptions(candidatesPath: f.run, queriesPath: f.queries, docsPath: f.corpus, depth: 10,
-                                  outPath: f.dir + "/out-\(batch)-\(threads).run")
+            var o = RerankOptions(
+                candidatesPath: f.run, queriesPath: f.queries, docsPath: f.corpus, depth: 10,
+                outPath: f.dir + "/out-\(batch)-\(threads).run")
             o.batchSize = batch
             o.threads = threads
             o.progress = false

@@ -1,7 +1,8 @@
+import Formats
 import Foundation
 import TestSupport
 import XCTest
-import Formats
+
 @testable import Reranking
 
 final class RerankJobTests: XCTestCase {
@@ -31,15 +32,17 @@ final class RerankJobTests: XCTestCase {
 
     func fixture() throws -> (Fixture, [String: [String]]) {
         let (lines, order) = Self.firstStage()
-        let f = try Fixture.make(self, docs: Self.docs,
-                                 queries: [("q0", "unused query"), ("q3", "third"), ("q1", "first query"), ("q2", "second")],
-                                 runLines: lines)
+        let f = try Fixture.make(
+            self, docs: Self.docs,
+            queries: [("q0", "unused query"), ("q3", "third"), ("q1", "first query"), ("q2", "second")],
+            runLines: lines)
         return (f, order)
     }
 
     func options(_ f: Fixture, depth: Int, out: String, batch: Int = 32, tail: TailPolicy = .keep, docs: String? = nil) -> RerankOptions {
-        var o = RerankOptions(candidatesPath: f.run, queriesPath: f.queries, docsPath: docs ?? f.corpus, depth: depth,
-                              outPath: f.dir + "/" + out)
+        var o = RerankOptions(
+            candidatesPath: f.run, queriesPath: f.queries, docsPath: docs ?? f.corpus, depth: depth,
+            outPath: f.dir + "/" + out)
         o.batchSize = batch
         o.tail = tail
         o.progress = false
@@ -48,8 +51,9 @@ final class RerankJobTests: XCTestCase {
     }
 
     func rerank(_ o: RerankOptions, scorer: PairScorer) throws -> RerankSummary {
-        let candidates = try CandidateSet(run: try TrecRun.read(path: o.candidatesPath),
-                                          queries: try QueryReader.read(path: o.queriesPath), queriesPath: o.queriesPath)
+        let candidates = try CandidateSet(
+            run: try TrecRun.read(path: o.candidatesPath),
+            queries: try QueryReader.read(path: o.queriesPath), queriesPath: o.queriesPath)
         return try RerankJob.rerank(candidates, source: try DocumentTextSources.open(o.docsPath), scorer: scorer, options: o)
     }
 
@@ -190,46 +194,57 @@ final class RerankJobTests: XCTestCase {
     // MARK: errors name the file and line
 
     func testUnknownDocumentIsAnErrorAtItsLine() throws {
-        let f = try Fixture.make(self, docs: Self.docs, queries: [("q1", "x")],
-                                 runLines: [runLine("q1", "d1", 1, 3), runLine("q1", "d2", 2, 2), runLine("q1", "ghost", 3, 1)])
+        let f = try Fixture.make(
+            self, docs: Self.docs, queries: [("q1", "x")],
+            runLines: [runLine("q1", "d1", 1, 3), runLine("q1", "d2", 2, 2), runLine("q1", "ghost", 3, 1)])
         // Even in the tail, an unknown id means the run does not belong to these documents.
-        assertIndexerError(try rerank(options(f, depth: 1, out: "o.run"), scorer: RecordingScorer()),
-                           path: f.run, line: 3, contains: "'ghost'")
+        assertIndexerError(
+            try rerank(options(f, depth: 1, out: "o.run"), scorer: RecordingScorer()),
+            path: f.run, line: 3, contains: "'ghost'")
         try f.buildIndex(Self.docs, shards: 2)
-        assertIndexerError(try rerank(options(f, depth: 5, out: "o.run", docs: f.index), scorer: RecordingScorer()),
-                           path: f.run, line: 3, contains: "'ghost'")
+        assertIndexerError(
+            try rerank(options(f, depth: 5, out: "o.run", docs: f.index), scorer: RecordingScorer()),
+            path: f.run, line: 3, contains: "'ghost'")
         XCTAssertFalse(FileManager.default.fileExists(atPath: f.dir + "/o.run"))
     }
 
     func testDuplicatePairIsAnError() throws {
-        let f = try Fixture.make(self, docs: Self.docs, queries: [("q1", "x")],
-                                 runLines: [runLine("q1", "d1", 1, 3), runLine("q1", "d2", 2, 2), runLine("q1", "d1", 3, 1)])
-        assertIndexerError(try rerank(options(f, depth: 5, out: "o.run"), scorer: RecordingScorer()),
-                           path: f.run, line: 3, contains: "duplicate document 'd1'")
+        let f = try Fixture.make(
+            self, docs: Self.docs, queries: [("q1", "x")],
+            runLines: [runLine("q1", "d1", 1, 3), runLine("q1", "d2", 2, 2), runLine("q1", "d1", 3, 1)])
+        assertIndexerError(
+            try rerank(options(f, depth: 5, out: "o.run"), scorer: RecordingScorer()),
+            path: f.run, line: 3, contains: "duplicate document 'd1'")
     }
 
     func testQueryMissingFromTheQueryFileIsAnError() throws {
-        let f = try Fixture.make(self, docs: Self.docs, queries: [("q1", "x")],
-                                 runLines: [runLine("q1", "d1", 1, 3), runLine("q9", "d2", 1, 2), runLine("q9", "d3", 2, 1)])
-        assertIndexerError(try rerank(options(f, depth: 5, out: "o.run"), scorer: RecordingScorer()),
-                           path: f.run, line: 2, contains: "query 'q9'")
+        let f = try Fixture.make(
+            self, docs: Self.docs, queries: [("q1", "x")],
+            runLines: [runLine("q1", "d1", 1, 3), runLine("q9", "d2", 1, 2), runLine("q9", "d3", 2, 1)])
+        assertIndexerError(
+            try rerank(options(f, depth: 5, out: "o.run"), scorer: RecordingScorer()),
+            path: f.run, line: 2, contains: "query 'q9'")
     }
 
     func testMalformedRunLineIsAnError() throws {
-        let f = try Fixture.make(self, docs: Self.docs, queries: [("q1", "x")],
-                                 runLines: [runLine("q1", "d1", 1, 3), "q1 Q0 d2 2 high first"])
-        assertIndexerError(try rerank(options(f, depth: 5, out: "o.run"), scorer: RecordingScorer()),
-                           path: f.run, line: 2, contains: "score 'high'")
+        let f = try Fixture.make(
+            self, docs: Self.docs, queries: [("q1", "x")],
+            runLines: [runLine("q1", "d1", 1, 3), "q1 Q0 d2 2 high first"])
+        assertIndexerError(
+            try rerank(options(f, depth: 5, out: "o.run"), scorer: RecordingScorer()),
+            path: f.run, line: 2, contains: "score 'high'")
         let g = try Fixture.make(self, docs: Self.docs, queries: [("q1", "x")], runLines: [runLine("q1", "d1", 1, 3), "q1 Q0 d2 2"])
-        assertIndexerError(try rerank(options(g, depth: 5, out: "o.run"), scorer: RecordingScorer()),
-                           path: g.run, line: 2, contains: "too few fields")
+        assertIndexerError(
+            try rerank(options(g, depth: 5, out: "o.run"), scorer: RecordingScorer()),
+            path: g.run, line: 2, contains: "too few fields")
     }
 
     func testCorpusWithTheWantedIdTwiceIsAnError() throws {
         let docs = Self.docs + [("d2", "", "another d2")]
         let f = try Fixture.make(self, docs: docs, queries: [("q1", "x")], runLines: [runLine("q1", "d2", 1, 3)])
-        assertIndexerError(try rerank(options(f, depth: 5, out: "o.run"), scorer: RecordingScorer()),
-                           path: f.corpus, line: 41, contains: "appears twice (first on line 3)")
+        assertIndexerError(
+            try rerank(options(f, depth: 5, out: "o.run"), scorer: RecordingScorer()),
+            path: f.corpus, line: 41, contains: "appears twice (first on line 3)")
     }
 
     func testBadSettingsAreUsageErrors() throws {
@@ -278,8 +293,9 @@ final class RerankJobTests: XCTestCase {
         plain.interpolate = 0.4
         _ = try rerank(plain, scorer: RecordingScorer())
         let mid = try TrecRun.read(path: plain.outPath)
-        let firstStage = try CandidateSet(run: try TrecRun.read(path: f.run), queries: try QueryReader.read(path: f.queries),
-                                          queriesPath: f.queries)
+        let firstStage = try CandidateSet(
+            run: try TrecRun.read(path: f.run), queries: try QueryReader.read(path: f.queries),
+            queriesPath: f.queries)
         for q in firstStage.queries {
             let head = Array(q.entries.prefix(10))
             let ce = head.map { RecordingScorer.score(Self.textOf[$0.docid]!, [:]) }
@@ -305,4 +321,3 @@ final class RerankJobTests: XCTestCase {
         XCTAssertEqual(RerankOrder.combine(head: ["a"], scores: [1], tail: ["x"], policy: .drop).map(\.docid), ["a"])
     }
 }
-

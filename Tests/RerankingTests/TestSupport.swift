@@ -1,8 +1,9 @@
-import Foundation
-import XCTest
 import Formats
-@testable import Reranking
+import Foundation
 import ShardStore
+import XCTest
+
+@testable import Reranking
 
 /// Paths shared by the reranking tests.
 enum TestPaths {
@@ -93,8 +94,10 @@ struct Fixture {
     }
 
     /// Writes `docs`, `queries` and run `lines` (already formatted) under a fresh folder.
-    static func make(_ test: XCTestCase, docs: [(id: String, title: String, text: String)], queries: [(String, String)],
-                     runLines: [String]) throws -> Fixture {
+    static func make(
+        _ test: XCTestCase, docs: [(id: String, title: String, text: String)], queries: [(String, String)],
+        runLines: [String]
+    ) throws -> Fixture {
         let f = Fixture(dir: try TestPaths.temporaryFolder(test))
         func json(_ s: String) -> String {
             var o = "\""
@@ -121,8 +124,9 @@ struct Fixture {
     func buildIndex(_ docs: [(id: String, title: String, text: String)], shards n: Int) throws {
         try FileManager.default.createDirectory(atPath: index, withIntermediateDirectories: true)
         for i in 0..<n {
-            let s = ShardSettings(shardIndex: i, shardCount: n, dimension: 4, encoding: .f32, codec: .zstd,
-                                  vectorRowsPerBlock: 4, textBlockBytes: 64, modelFingerprint: "m", buildSettings: "")
+            let s = ShardSettings(
+                shardIndex: i, shardCount: n, dimension: 4, encoding: .f32, codec: .zstd,
+                vectorRowsPerBlock: 4, textBlockBytes: 64, modelFingerprint: "m", buildSettings: "")
             let w = try ShardWriter(path: index + "/" + ShardFormat.fileName(index: i, count: n), settings: s)
             for d in docs where DocumentKey.shard(of: d.id, count: n) == i {
                 try w.append(id: d.id, text: Fixture.combined(d), vector: [1, 0, 0, 0])
@@ -139,8 +143,10 @@ func runLine(_ qid: String, _ docid: String, _ rank: Int, _ score: Double, tag: 
 }
 
 /// Asserts that `body` throws an ``IndexerError`` at `path:line` whose message contains `text`.
-func assertIndexerError(_ body: @autoclosure () throws -> Any, path: String, line: Int?, contains text: String,
-                        file: StaticString = #filePath, lineNumber: UInt = #line) {
+func assertIndexerError(
+    _ body: @autoclosure () throws -> Any, path: String, line: Int?, contains text: String,
+    file: StaticString = #filePath, lineNumber: UInt = #line
+) {
     do {
         _ = try body()
         XCTFail("expected an error mentioning '\(text)'", file: file, line: lineNumber)

@@ -1,7 +1,8 @@
 import Formats
-@testable import ShardStore
 import TestSupport
 import XCTest
+
+@testable import ShardStore
 
 final class CodecTests: XCTestCase {
     func testCRC32CCheckValue() {
@@ -110,4 +111,3 @@ final class VectorEncodingTests: XCTestCase {
         }
     }
 }
-

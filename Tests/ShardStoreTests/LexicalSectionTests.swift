@@ -1,6 +1,7 @@
 import Formats
-@testable import ShardStore
 import XCTest
+
+@testable import ShardStore
 
 /// The optional lexical sections: stored as opaque compressed blocks, read back exactly,
 /// covered by checksums, and absent (not an error) in shards built without them.
@@ -17,8 +18,9 @@ final class LexicalSectionTests: XCTestCase {
     }
 
     func settings(_ codec: BlockCodec) -> ShardSettings {
-        ShardSettings(shardIndex: 0, shardCount: 1, dimension: 3, encoding: .int8, codec: codec, level: 3,
-                      vectorRowsPerBlock: 3, textBlockBytes: 40, modelFingerprint: "test-model", buildSettings: "k=v")
+        ShardSettings(
+            shardIndex: 0, shardCount: 1, dimension: 3, encoding: .int8, codec: codec, level: 3,
+            vectorRowsPerBlock: 3, textBlockBytes: 40, modelFingerprint: "test-model", buildSettings: "k=v")
     }
 
     static func docs() -> [ShardFileTests.Doc] { ShardFileTests.docs(4, dim: 3) }

@@ -1,8 +1,9 @@
 import Formats
 import Foundation
-@testable import ShardStore
 import TestSupport
 import XCTest
+
+@testable import ShardStore
 
 /// Seeded mutations of a real manifest (issue #13): `OpenIndex.open` refuses each with an
 /// IndexerError or opens the same index; it never crashes or opens a part of the index.

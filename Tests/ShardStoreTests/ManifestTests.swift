@@ -1,6 +1,7 @@
 import Formats
-@testable import ShardStore
 import XCTest
+
+@testable import ShardStore
 
 final class ManifestTests: XCTestCase {
     var dir = ""
@@ -17,8 +18,9 @@ final class ManifestTests: XCTestCase {
     func buildIndex(shards n: Int) throws -> [ShardFileTests.Doc] {
         let docs = ShardFileTests.docs(60, dim: 6)
         for i in 0..<n {
-            let s = ShardSettings(shardIndex: i, shardCount: n, dimension: 6, encoding: .int8, codec: .zstd,
-                                  vectorRowsPerBlock: 8, textBlockBytes: 100, modelFingerprint: "m", buildSettings: "")
+            let s = ShardSettings(
+                shardIndex: i, shardCount: n, dimension: 6, encoding: .int8, codec: .zstd,
+                vectorRowsPerBlock: 8, textBlockBytes: 100, modelFingerprint: "m", buildSettings: "")
             let w = try ShardWriter(path: dir + "/" + ShardFormat.fileName(index: i, count: n), settings: s)
             for d in docs where DocumentKey.shard(of: d.id, count: n) == i { try w.append(id: d.id, text: d.text, vector: d.vector) }
             try w.finish()
@@ -60,8 +62,9 @@ final class ManifestTests: XCTestCase {
 
     func testMixedSettingsAreRefused() throws {
         _ = try buildIndex(shards: 2)
-        let s = ShardSettings(shardIndex: 1, shardCount: 2, dimension: 6, encoding: .f16, codec: .zstd,
-                              vectorRowsPerBlock: 8, textBlockBytes: 100, modelFingerprint: "m", buildSettings: "")
+        let s = ShardSettings(
+            shardIndex: 1, shardCount: 2, dimension: 6, encoding: .f16, codec: .zstd,
+            vectorRowsPerBlock: 8, textBlockBytes: 100, modelFingerprint: "m", buildSettings: "")
         let w = try ShardWriter(path: dir + "/shard-0001-of-0002.shard", settings: s)
         try w.finish()
         XCTAssertThrowsError(try Manifest.make(directory: dir, shardCount: 2)) { err in

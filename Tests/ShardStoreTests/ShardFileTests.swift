@@ -1,7 +1,8 @@
 import Formats
-@testable import ShardStore
 import TestSupport
 import XCTest
+
+@testable import ShardStore
 
 final class ShardFileTests: XCTestCase {
     var dir = ""
@@ -26,10 +27,13 @@ final class ShardFileTests: XCTestCase {
         }
     }
 
-    func settings(_ enc: VectorEncoding = .f32, _ codec: BlockCodec = .zstd, dim: Int = 8, rows: Int = 7,
-                  textBytes: Int = 120, index: Int = 0, count: Int = 1) -> ShardSettings {
-        ShardSettings(shardIndex: index, shardCount: count, dimension: dim, encoding: enc, codec: codec, level: 3,
-                      vectorRowsPerBlock: rows, textBlockBytes: textBytes, modelFingerprint: "test-model", buildSettings: "k=v")
+    func settings(
+        _ enc: VectorEncoding = .f32, _ codec: BlockCodec = .zstd, dim: Int = 8, rows: Int = 7,
+        textBytes: Int = 120, index: Int = 0, count: Int = 1
+    ) -> ShardSettings {
+        ShardSettings(
+            shardIndex: index, shardCount: count, dimension: dim, encoding: enc, codec: codec, level: 3,
+            vectorRowsPerBlock: rows, textBlockBytes: textBytes, modelFingerprint: "test-model", buildSettings: "k=v")
     }
 
     @discardableResult

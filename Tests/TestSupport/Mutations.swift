@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Seeded random mutations of a valid file, for the readers' fuzz tests (issue #13): each
 /// mutant must be read or refused with an ``IndexerError``, never crash, hang or be taken

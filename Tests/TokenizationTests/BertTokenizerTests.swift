@@ -14,8 +14,10 @@ final class BertTokenizerTests: XCTestCase {
         var firstFailure: String?
         var failedChecks: [String] = []
 
-        func check(_ source: String, _ what: String, _ text: String, _ expected: [Int32]?, _ actual: [Int32],
-                   expectedTypes: [Int32]? = nil, actualTypes: [Int32]? = nil) {
+        func check(
+            _ source: String, _ what: String, _ text: String, _ expected: [Int32]?, _ actual: [Int32],
+            expectedTypes: [Int32]? = nil, actualTypes: [Int32]? = nil
+        ) {
             checks += 1
             guard let expected else {
                 failures += 1
@@ -47,8 +49,9 @@ final class BertTokenizerTests: XCTestCase {
                 guard let text = record["text"] as? String else { XCTFail("\(source): no text"); continue }
                 for n in [256, 512] {
                     let encoded = tokenizer.encode(text, maxLength: n)
-                    check(source, "encode(maxLength: \(n))", text, TestSupport.ids(record["ids\(n)"]), encoded.ids,
-                          expectedTypes: [Int32](repeating: 0, count: encoded.ids.count), actualTypes: encoded.typeIds)
+                    check(
+                        source, "encode(maxLength: \(n))", text, TestSupport.ids(record["ids\(n)"]), encoded.ids,
+                        expectedTypes: [Int32](repeating: 0, count: encoded.ids.count), actualTypes: encoded.typeIds)
                 }
                 if record["pieces"] != nil {
                     check(source, "wordPieces", text, TestSupport.ids(record["pieces"]), tokenizer.wordPieces(text))
@@ -56,7 +59,8 @@ final class BertTokenizerTests: XCTestCase {
             case "pair":
                 pairs += 1
                 guard let first = record["first"] as? String, let second = record["second"] as? String,
-                      let encodings = record["encodings"] as? [[String: Any]] else {
+                    let encodings = record["encodings"] as? [[String: Any]]
+                else {
                     XCTFail("\(source): malformed pair record")
                     continue
                 }
@@ -64,15 +68,17 @@ final class BertTokenizerTests: XCTestCase {
                     let n = (e["max"] as? NSNumber)?.intValue ?? 0
                     if e["fallback"] as? Bool == true { fallbacks += 1 }
                     let encoded = tokenizer.encodePair(first, second, maxLength: n)
-                    check(source, "encodePair(maxLength: \(n))", first + " || " + second, TestSupport.ids(e["ids"]),
-                          encoded.ids, expectedTypes: TestSupport.ids(e["types"]), actualTypes: encoded.typeIds)
+                    check(
+                        source, "encodePair(maxLength: \(n))", first + " || " + second, TestSupport.ids(e["ids"]),
+                        encoded.ids, expectedTypes: TestSupport.ids(e["types"]), actualTypes: encoded.typeIds)
                 }
             default:
                 XCTFail("\(source): unknown record kind")
             }
         }
-        print("tokenizer golden: \(singles) texts, \(pairs) pairs, \(checks) encodings checked "
-              + "(\(fallbacks) longest_first fallbacks), \(failures) mismatches")
+        print(
+            "tokenizer golden: \(singles) texts, \(pairs) pairs, \(checks) encodings checked "
+                + "(\(fallbacks) longest_first fallbacks), \(failures) mismatches")
         XCTAssertGreaterThanOrEqual(singles, 2000)
         XCTAssertGreaterThan(pairs, 600)
         XCTAssertGreaterThan(fallbacks, 0, "the golden file should exercise the only_second fallback")

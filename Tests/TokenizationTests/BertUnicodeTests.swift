@@ -1,6 +1,7 @@
 import Formats
-@testable import Tokenization
 import XCTest
+
+@testable import Tokenization
 
 /// Checks the per-character rules against what HF `tokenizers` does with every code point
 /// (bert_unicode.tsv.gz, written by scripts/reference/make_tokenizer_golden.py).
@@ -29,19 +30,21 @@ final class BertUnicodeTests: XCTestCase {
             let units = BertUnicode.units(for: scalar, options: options)
                 .filter { BertUnicode.roleBits(of: $0) != BertUnicode.Role.barrier.rawValue }
             let output = units.map(BertUnicode.scalar(of:))
-            let roles = String(units.map { u -> Character in
-                switch BertUnicode.roleBits(of: u) {
-                case BertUnicode.Role.space.rawValue: return "s"
-                case BertUnicode.Role.punctuation.rawValue: return "p"
-                default: return "n"
-                }
-            })
+            let roles = String(
+                units.map { u -> Character in
+                    switch BertUnicode.roleBits(of: u) {
+                    case BertUnicode.Role.space.rawValue: return "s"
+                    case BertUnicode.Role.punctuation.rawValue: return "p"
+                    default: return "n"
+                    }
+                })
             let expected = table[v] ?? Expected(output: nil, roles: "n")
             checked += 1
             if output != (expected.output ?? [v]) || roles != expected.roles {
                 mismatches += 1
                 if firstMismatch.isEmpty {
-                    firstMismatch = "U+\(String(v, radix: 16, uppercase: true)): expected "
+                    firstMismatch =
+                        "U+\(String(v, radix: 16, uppercase: true)): expected "
                         + "\(expected.output ?? [v]) \(expected.roles), got \(output) \(roles)"
                 }
             }

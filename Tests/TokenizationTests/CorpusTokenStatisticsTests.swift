@@ -8,8 +8,10 @@ final class CorpusTokenStatisticsTests: XCTestCase {
     func testCountsAddUpPerDocument() throws {
         let tokenizer = try TestSupport.tokenizer()
         let folder = try TestSupport.temporaryFolder(self)
-        let docs = [("Short", "one two three"), ("", String(repeating: "many words here ", count: 40)),
-                    ("Título", "Ångström [SEP] 北京")]
+        let docs = [
+            ("Short", "one two three"), ("", String(repeating: "many words here ", count: 40)),
+            ("Título", "Ångström [SEP] 北京"),
+        ]
         var lines = ""
         for (i, d) in docs.enumerated() {
             let object: [String: Any] = ["_id": "d\(i)", "title": d.0, "text": d.1]
@@ -30,8 +32,11 @@ final class CorpusTokenStatisticsTests: XCTestCase {
 
     func testMissingCorpusIsAnError() throws {
         let tokenizer = try TestSupport.tokenizer()
-        XCTAssertThrowsError(try CorpusTokenStatistics.measure(corpusPath: "/nonexistent/corpus.jsonl",
-                                                               tokenizer: tokenizer, maxLength: 32)) { error in
+        XCTAssertThrowsError(
+            try CorpusTokenStatistics.measure(
+                corpusPath: "/nonexistent/corpus.jsonl",
+                tokenizer: tokenizer, maxLength: 32)
+        ) { error in
             XCTAssertEqual((error as? IndexerError)?.path, "/nonexistent/corpus.jsonl")
         }
     }

@@ -1,7 +1,8 @@
 import Formats
 import Foundation
-@testable import Tokenization
 import XCTest
+
+@testable import Tokenization
 
 /// Checks the tokenizer.json pipeline against HF `tokenizers` on four tokenizers (golden files
 /// written by scripts/reference/make_tokenizer_pipeline_golden.py): every document and query
@@ -92,14 +93,17 @@ final class PipelineGoldenTests: XCTestCase {
                 for i in indices[(worker * indices.count / 2)..<((worker + 1) * indices.count / 2)] {
                     let pieces = tokenizer.wordPieces(texts[i])
                     // The general tokenizer's encode is wordPieces then this; BertTokenizer's is its own path.
-                    let e = (tokenizer as? PipelineTokenizer)?.encode(pieces: pieces, maxLength: 512)
+                    let e =
+                        (tokenizer as? PipelineTokenizer)?.encode(pieces: pieces, maxLength: 512)
                         ?? tokenizer.encode(texts[i], maxLength: 512)
                     let ok512 = Self.digest(e.ids, e.typeIds) == rows[i][1 + 2 * column]
                     let okPieces = Self.digest(pieces) == rows[i][2 + 2 * column]
                     if ok512 && okPieces { continue }
-                    results.add(i, "text \(i) (\(ok512 ? "" : "encode 512 ")\(okPieces ? "" : "wordPieces ")differ; "
-                        + "HF's ids: make_tokenizer_pipeline_golden.py --show \(i) \(Self.names[column]))\n"
-                        + "  text: \(texts[i].prefix(300).debugDescription)\n  ours: \(pieces.prefix(60))")
+                    results.add(
+                        i,
+                        "text \(i) (\(ok512 ? "" : "encode 512 ")\(okPieces ? "" : "wordPieces ")differ; "
+                            + "HF's ids: make_tokenizer_pipeline_golden.py --show \(i) \(Self.names[column]))\n"
+                            + "  text: \(texts[i].prefix(300).debugDescription)\n  ours: \(pieces.prefix(60))")
                 }
             }
             print("pipeline golden \(label): \(indices.count) texts, \(results.count) mismatches")
@@ -143,13 +147,17 @@ final class PipelineGoldenTests: XCTestCase {
             if expected == actual { return }
             let at = zip(expected, actual).prefix { $0 == $1 }.count
             if failures.count < 10 {
-                failures.append("\(what) first difference at \(at)\n  text: \(text.debugDescription)\n"
-                    + "  expected: \(expected.prefix(at + 8))\n  actual:   \(actual.prefix(at + 8))")
-            } else { failures.append(what) }
+                failures.append(
+                    "\(what) first difference at \(at)\n  text: \(text.debugDescription)\n"
+                        + "  expected: \(expected.prefix(at + 8))\n  actual:   \(actual.prefix(at + 8))")
+            } else {
+                failures.append(what)
+            }
         }
         for r in records {
             guard let name = r["tokenizer"] as? String, let label = r["name"] as? String else { XCTFail("bad record"); continue }
-            let candidates: [(String, any TextTokenizer)] = name == "wordpiece"
+            let candidates: [(String, any TextTokenizer)] =
+                name == "wordpiece"
                 ? [("wordpiece", byName[name]!), ("wordpiece-pipeline", general)] : [(name, byName[name]!)]
             for (tag, t) in candidates {
                 if let text = r["text"] as? String {
@@ -157,7 +165,8 @@ final class PipelineGoldenTests: XCTestCase {
                     check("\(tag) \(label) encode 512", text, TestSupport.ids(r["ids512"]), e.ids)
                     check("\(tag) \(label) wordPieces", text, TestSupport.ids(r["pieces"]), t.wordPieces(text))
                 } else if let a = r["first"] as? String, let b = r["second"] as? String,
-                          let encodings = r["encodings"] as? [[String: Any]] {
+                    let encodings = r["encodings"] as? [[String: Any]]
+                {
                     for enc in encodings {
                         let n = (enc["max"] as? NSNumber)?.intValue ?? 0
                         let e = t.encodePair(a, b, maxLength: n)

@@ -1,7 +1,8 @@
 import Formats
 import Foundation
-@testable import Tokenization
 import XCTest
+
+@testable import Tokenization
 
 /// A component that is not implemented, or an option that cannot be honoured, is refused at
 /// load with an error naming the component and the file, never approximated.
@@ -14,9 +15,11 @@ final class PipelineRefusalTests: XCTestCase {
             "normalizer": NSNull(),
             "pre_tokenizer": ["type": "WhitespaceSplit"],
             "post_processor": NSNull(),
-            "model": ["type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
-                      "max_input_chars_per_word": 100,
-                      "vocab": ["[UNK]": 0, "a": 1, "##b": 2, "c": 3]] as [String: Any],
+            "model": [
+                "type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                "max_input_chars_per_word": 100,
+                "vocab": ["[UNK]": 0, "a": 1, "##b": 2, "c": 3],
+            ] as [String: Any],
         ]
     }
 
@@ -53,8 +56,11 @@ final class PipelineRefusalTests: XCTestCase {
 
     func testBPEWithDropoutIsRefused() throws {
         var root = base()
-        root["model"] = ["type": "BPE", "dropout": 0.1, "unk_token": NSNull(), "vocab": ["a": 0, "b": 1, "ab": 2],
-                         "merges": [["a", "b"]]] as [String: Any]
+        root["model"] =
+            [
+                "type": "BPE", "dropout": 0.1, "unk_token": NSNull(), "vocab": ["a": 0, "b": 1, "ab": 2],
+                "merges": [["a", "b"]],
+            ] as [String: Any]
         try assertRefused(root, mentioning: ["model BPE", "dropout"])
     }
 

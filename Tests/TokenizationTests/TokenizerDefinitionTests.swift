@@ -5,8 +5,10 @@ import XCTest
 
 /// Loading: errors name the file; the vocab.txt-only path tokenises like tokenizer.json.
 final class TokenizerDefinitionTests: XCTestCase {
-    private func assertModelError(_ body: @autoclosure () throws -> BertTokenizer, path expected: String,
-                                  file: StaticString = #filePath, line: UInt = #line) {
+    private func assertModelError(
+        _ body: @autoclosure () throws -> BertTokenizer, path expected: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in
             guard let e = error as? IndexerError else {
                 XCTFail("expected IndexerError, got \(error)", file: file, line: line)
@@ -37,15 +39,41 @@ final class TokenizerDefinitionTests: XCTestCase {
 
     func testTokenizerJSONWithUnsupportedParts() throws {
         guard let data = FileManager.default.contents(atPath: TestSupport.modelDirectory + "/tokenizer.json"),
-              let root = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            let root = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
             throw XCTSkip("model absent")
         }
         let edits: [(String, ([String: Any]) -> [String: Any])] = [
-            ("normalizer", { var r = $0; r["normalizer"] = ["type": "NFKC"]; return r }),
-            ("pre_tokenizer", { var r = $0; r["pre_tokenizer"] = ["type": "Whitespace"]; return r }),
-            ("model", { var r = $0; var m = r["model"] as! [String: Any]; m["type"] = "BPE"; r["model"] = m; return r }),
-            ("unk", { var r = $0; var m = r["model"] as! [String: Any]; m["unk_token"] = "<unk>"; r["model"] = m; return r }),
-            ("vocab", { var r = $0; r["model"] = ["type": "WordPiece"]; return r }),
+            (
+                "normalizer",
+                {
+                    var r = $0; r["normalizer"] = ["type": "NFKC"]; return r
+                }
+            ),
+            (
+                "pre_tokenizer",
+                {
+                    var r = $0; r["pre_tokenizer"] = ["type": "Whitespace"]; return r
+                }
+            ),
+            (
+                "model",
+                {
+                    var r = $0; var m = r["model"] as! [String: Any]; m["type"] = "BPE"; r["model"] = m; return r
+                }
+            ),
+            (
+                "unk",
+                {
+                    var r = $0; var m = r["model"] as! [String: Any]; m["unk_token"] = "<unk>"; r["model"] = m; return r
+                }
+            ),
+            (
+                "vocab",
+                {
+                    var r = $0; r["model"] = ["type": "WordPiece"]; return r
+                }
+            ),
         ]
         for (name, edit) in edits {
             let folder = try TestSupport.temporaryFolder(self)
@@ -82,8 +110,9 @@ final class TokenizerDefinitionTests: XCTestCase {
                 XCTAssertEqual(fromVocab.encode(text, maxLength: 512), reference.encode(text, maxLength: 512), text)
                 compared += 1
             } else if let first = record["first"] as? String, let second = record["second"] as? String {
-                XCTAssertEqual(fromVocab.encodePair(first, second, maxLength: 64),
-                               reference.encodePair(first, second, maxLength: 64))
+                XCTAssertEqual(
+                    fromVocab.encodePair(first, second, maxLength: 64),
+                    reference.encodePair(first, second, maxLength: 64))
                 compared += 1
             }
         }

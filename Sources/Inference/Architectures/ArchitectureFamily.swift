@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// One model family: how its config.json, encoder weights and classification head are read.
 /// Adding a family is a file conforming to this and one line in ``Architectures/table``.
@@ -49,12 +49,13 @@ extension PostNormEncoder.Options {
         guard kind == "absolute" else {
             throw c.error("position_embedding_type '\(kind)' is not supported (only 'absolute')")
         }
-        return Self(hidden: hidden, heads: heads, layers: try c.int("num_hidden_layers"),
-                    intermediate: try c.int("intermediate_size"), vocab: try c.int("vocab_size"),
-                    maxPositions: try c.int("max_position_embeddings"),
-                    typeVocab: try c.int("type_vocab_size", default: typeVocabDefault, allowZero: true),
-                    embeddingSize: hidden, eps: try c.positiveFloat("layer_norm_eps", default: 1e-12),
-                    activation: try Activation(config: c, key: "hidden_act"), paddingIndex: paddingIndex,
-                    names: names, relativeBias: false)
+        return Self(
+            hidden: hidden, heads: heads, layers: try c.int("num_hidden_layers"),
+            intermediate: try c.int("intermediate_size"), vocab: try c.int("vocab_size"),
+            maxPositions: try c.int("max_position_embeddings"),
+            typeVocab: try c.int("type_vocab_size", default: typeVocabDefault, allowZero: true),
+            embeddingSize: hidden, eps: try c.positiveFloat("layer_norm_eps", default: 1e-12),
+            activation: try Activation(config: c, key: "hidden_act"), paddingIndex: paddingIndex,
+            names: names, relativeBias: false)
     }
 }

@@ -12,7 +12,8 @@ enum Bert: PostNormFamily {
 
     static func head(config: ModelConfig, weights: SafeTensorsFile, encoder: any EncoderArchitecture) throws -> any SequenceClassificationHead {
         let prefix = try WeightReader.prefix(in: weights, candidates: prefixes, probe: probe)
-        return try PoolerHead(config: config, weights: WeightReader(file: weights, prefix: ""), encoderPrefix: prefix,
-                              hidden: encoder.hiddenSize)
+        return try PoolerHead(
+            config: config, weights: WeightReader(file: weights, prefix: ""), encoderPrefix: prefix,
+            hidden: encoder.hiddenSize)
     }
 }

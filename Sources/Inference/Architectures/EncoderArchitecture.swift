@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// One encoder family's forward pass over one sequence: token ids → last hidden states.
 ///
@@ -81,15 +81,17 @@ struct WeightReader {
     }
 
     private func fp32Linear(_ name: String, out: Int, inp: Int, bias: Bool = true) throws -> Linear {
-        Linear(weight: try tensor(name + ".weight", [out, inp]),
-               bias: bias ? try tensor(name + ".bias", [out]) : FloatBuffer(count: out),
-               inFeatures: inp, outFeatures: out)
+        Linear(
+            weight: try tensor(name + ".weight", [out, inp]),
+            bias: bias ? try tensor(name + ".bias", [out]) : FloatBuffer(count: out),
+            inFeatures: inp, outFeatures: out)
     }
 
     /// A layer norm `name.weight` with `name.bias`, or a zero shift when `bias` is false.
     func norm(_ name: String, size: Int, eps: Float, bias: Bool = true) throws -> LayerNorm {
-        LayerNorm(gamma: try tensor(name + ".weight", [size]),
-                  beta: bias ? try tensor(name + ".bias", [size]) : FloatBuffer(count: size), eps: eps)
+        LayerNorm(
+            gamma: try tensor(name + ".weight", [size]),
+            beta: bias ? try tensor(name + ".bias", [size]) : FloatBuffer(count: size), eps: eps)
     }
 
     /// Three `h × h` projections stacked into one `3h × h` layer (one product instead of three).

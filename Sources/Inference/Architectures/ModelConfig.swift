@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// A Hugging Face `config.json`, read once; typed accessors throw errors naming the file and key.
 struct ModelConfig: @unchecked Sendable {
@@ -36,7 +36,8 @@ struct ModelConfig: @unchecked Sendable {
     /// A positive integer (or `fallback` when the key is absent or null).
     func int(_ key: String, default fallback: Int? = nil, allowZero: Bool = false) throws -> Int {
         if let n = json[key] as? NSNumber, n.doubleValue == n.doubleValue.rounded(),
-           n.intValue > 0 || (allowZero && n.intValue == 0) {
+            n.intValue > 0 || (allowZero && n.intValue == 0)
+        {
             return n.intValue
         }
         if json[key] == nil || json[key] is NSNull, let fallback { return fallback }

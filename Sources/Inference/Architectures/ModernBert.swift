@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// ModernBERT (`model_type` modernbert): token embeddings and a norm, then pre-norm layers
 /// (layer 0 without an attention norm) with rotary position embeddings, GeGLU feed-forward
@@ -42,8 +42,9 @@ final class ModernBert: ArchitectureFamily, EncoderArchitecture, @unchecked Send
 
     static func head(config: ModelConfig, weights: SafeTensorsFile, encoder: any EncoderArchitecture) throws -> any SequenceClassificationHead {
         let e = encoder as! ModernBert
-        return try ModernBertHead(config: config, weights: WeightReader(file: weights, prefix: ""), hidden: e.hiddenSize,
-                                  eps: e.eps, normBias: e.normBias)
+        return try ModernBertHead(
+            config: config, weights: WeightReader(file: weights, prefix: ""), hidden: e.hiddenSize,
+            eps: e.eps, normBias: e.normBias)
     }
 
     // Reads the whole config first, then the weights: one straight list of keys and tensors.
@@ -62,8 +63,9 @@ final class ModernBert: ArchitectureFamily, EncoderArchitecture, @unchecked Send
         let halfWindow = try c.int("local_attention", default: 128) / 2
         let types = try Self.layerTypes(c, count: layerCount)
         let thetas = try Self.ropeThetas(c)
-        let w = WeightReader(file: file, prefix: try WeightReader.prefix(in: file, candidates: Self.prefixes, probe: "embeddings.tok_embeddings.weight"),
-                             precision: precision)
+        let w = WeightReader(
+            file: file, prefix: try WeightReader.prefix(in: file, candidates: Self.prefixes, probe: "embeddings.tok_embeddings.weight"),
+            precision: precision)
         let h = hiddenSize
         embeddings = try w.tensor("embeddings.tok_embeddings.weight", [vocabSize, h])
         embeddingNorm = try w.norm("embeddings.norm", size: h, eps: eps, bias: normBias)
@@ -73,14 +75,15 @@ final class ModernBert: ArchitectureFamily, EncoderArchitecture, @unchecked Send
         var layers: [Layer] = []
         for l in 0..<layerCount {
             let p = "layers.\(l).", local = types[l]
-            layers.append(Layer(
-                attentionNorm: l == 0 ? nil : try w.norm(p + "attn_norm", size: h, eps: eps, bias: normBias),
-                qkv: try w.linear(p + "attn.Wqkv", out: 3 * h, inp: h, bias: attentionBias),
-                attentionOutput: try w.linear(p + "attn.Wo", out: h, inp: h, bias: attentionBias),
-                mlpNorm: try w.norm(p + "mlp_norm", size: h, eps: eps, bias: normBias),
-                wi: try w.linear(p + "mlp.Wi", out: 2 * intermediate, inp: h, bias: mlpBias),
-                wo: try w.linear(p + "mlp.Wo", out: h, inp: intermediate, bias: mlpBias),
-                window: local ? halfWindow : nil, cos: tables[local]!.0, sin: tables[local]!.1))
+            layers.append(
+                Layer(
+                    attentionNorm: l == 0 ? nil : try w.norm(p + "attn_norm", size: h, eps: eps, bias: normBias),
+                    qkv: try w.linear(p + "attn.Wqkv", out: 3 * h, inp: h, bias: attentionBias),
+                    attentionOutput: try w.linear(p + "attn.Wo", out: h, inp: h, bias: attentionBias),
+                    mlpNorm: try w.norm(p + "mlp_norm", size: h, eps: eps, bias: normBias),
+                    wi: try w.linear(p + "mlp.Wi", out: 2 * intermediate, inp: h, bias: mlpBias),
+                    wo: try w.linear(p + "mlp.Wo", out: h, inp: intermediate, bias: mlpBias),
+                    window: local ? halfWindow : nil, cos: tables[local]!.0, sin: tables[local]!.1))
         }
         self.layers = layers
     }
@@ -140,8 +143,9 @@ final class ModernBert: ArchitectureFamily, EncoderArchitecture, @unchecked Send
             if let norm = layer.attentionNorm { normed.update(from: x, count: n * h); norm.apply(normed, rows: n, adding: nil, bias: nil); input = normed }
             layer.qkv.apply(input, rows: n, into: ws.qkv.pointer, addBias: attentionBias)
             rotate(ws.qkv.pointer, n: n, layer: layer)
-            selfAttention(qkv: ws.qkv.pointer, n: n, hidden: h, heads: heads, scores: ws.scores.pointer,
-                          context: ws.context.pointer, window: layer.window)
+            selfAttention(
+                qkv: ws.qkv.pointer, n: n, hidden: h, heads: heads, scores: ws.scores.pointer,
+                context: ws.context.pointer, window: layer.window)
             layer.attentionOutput.apply(ws.context.pointer, rows: n, into: ws.sublayer.pointer, addBias: attentionBias)
             for i in 0..<(n * h) { x[i] += ws.sublayer.pointer[i] }
             // x += Wo(act(input) · gate), [input | gate] = Wi(mlp_norm(x))

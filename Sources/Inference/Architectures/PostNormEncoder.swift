@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// The BERT-shaped transformer that BERT, RoBERTa, XLM-RoBERTa, ELECTRA and MPNet share:
 /// summed embeddings and a layer norm, then `layers` × (self-attention, feed-forward), each
@@ -29,13 +29,15 @@ final class PostNormEncoder: EncoderArchitecture, @unchecked Sendable {
         var query: String, key: String, value: String, attentionOutput: String, attentionNorm: String
         var intermediate: String, output: String, outputNorm: String
         /// BERT, RoBERTa, XLM-R, ELECTRA.
-        static let bert = LayerNames(query: "attention.self.query", key: "attention.self.key", value: "attention.self.value",
-                                     attentionOutput: "attention.output.dense", attentionNorm: "attention.output.LayerNorm",
-                                     intermediate: "intermediate.dense", output: "output.dense", outputNorm: "output.LayerNorm")
+        static let bert = LayerNames(
+            query: "attention.self.query", key: "attention.self.key", value: "attention.self.value",
+            attentionOutput: "attention.output.dense", attentionNorm: "attention.output.LayerNorm",
+            intermediate: "intermediate.dense", output: "output.dense", outputNorm: "output.LayerNorm")
         /// MPNet.
-        static let mpnet = LayerNames(query: "attention.attn.q", key: "attention.attn.k", value: "attention.attn.v",
-                                      attentionOutput: "attention.attn.o", attentionNorm: "attention.LayerNorm",
-                                      intermediate: "intermediate.dense", output: "output.dense", outputNorm: "output.LayerNorm")
+        static let mpnet = LayerNames(
+            query: "attention.attn.q", key: "attention.attn.k", value: "attention.attn.v",
+            attentionOutput: "attention.attn.o", attentionNorm: "attention.LayerNorm",
+            intermediate: "intermediate.dense", output: "output.dense", outputNorm: "output.LayerNorm")
     }
 
     struct Layer {
@@ -84,13 +86,14 @@ final class PostNormEncoder: EncoderArchitecture, @unchecked Sendable {
         var layers: [Layer] = []
         for l in 0..<o.layers {
             let p = "encoder.layer.\(l).", n = o.names
-            layers.append(Layer(
-                qkv: try w.stackedQKV([p + n.query, p + n.key, p + n.value], hidden: h),
-                attentionOutput: try w.linear(p + n.attentionOutput, out: h, inp: h),
-                attentionNorm: try w.norm(p + n.attentionNorm, size: h, eps: o.eps),
-                intermediate: try w.linear(p + n.intermediate, out: o.intermediate, inp: h),
-                output: try w.linear(p + n.output, out: h, inp: o.intermediate),
-                outputNorm: try w.norm(p + n.outputNorm, size: h, eps: o.eps)))
+            layers.append(
+                Layer(
+                    qkv: try w.stackedQKV([p + n.query, p + n.key, p + n.value], hidden: h),
+                    attentionOutput: try w.linear(p + n.attentionOutput, out: h, inp: h),
+                    attentionNorm: try w.norm(p + n.attentionNorm, size: h, eps: o.eps),
+                    intermediate: try w.linear(p + n.intermediate, out: o.intermediate, inp: h),
+                    output: try w.linear(p + n.output, out: h, inp: o.intermediate),
+                    outputNorm: try w.norm(p + n.outputNorm, size: h, eps: o.eps)))
         }
         self.layers = layers
         if o.relativeBias {
@@ -119,13 +122,15 @@ final class PostNormEncoder: EncoderArchitecture, @unchecked Sendable {
         }
         for layer in layers {
             layer.qkv.apply(x, rows: n, into: ws.qkv.pointer, addBias: true)
-            selfAttention(qkv: ws.qkv.pointer, n: n, hidden: h, heads: options.heads,
-                          scores: ws.scores.pointer, context: ws.context.pointer, addBias: bias)
+            selfAttention(
+                qkv: ws.qkv.pointer, n: n, hidden: h, heads: options.heads,
+                scores: ws.scores.pointer, context: ws.context.pointer, addBias: bias)
             layer.attentionOutput.apply(ws.context.pointer, rows: n, into: ws.sublayer.pointer, addBias: false)
             layer.attentionNorm.apply(x, rows: n, adding: ws.sublayer.pointer, bias: layer.attentionOutput.bias.pointer)
             layer.intermediate.apply(x, rows: n, into: ws.intermediate.pointer, addBias: false)
-            options.activation.apply(ws.intermediate.pointer, rows: n, n: options.intermediate,
-                                     bias: layer.intermediate.bias.pointer)
+            options.activation.apply(
+                ws.intermediate.pointer, rows: n, n: options.intermediate,
+                bias: layer.intermediate.bias.pointer)
             layer.output.apply(ws.intermediate.pointer, rows: n, into: ws.sublayer.pointer, addBias: false)
             layer.outputNorm.apply(x, rows: n, adding: ws.sublayer.pointer, bias: layer.output.bias.pointer)
         }

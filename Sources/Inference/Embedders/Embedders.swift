@@ -8,15 +8,18 @@ public enum Embedders {
     /// are the caller's (the build's `replay:`); here they are refused.
     /// `modelDirectory` is a folder or `hf:ORG/NAME[@REV]` (``ModelResolver``); the prompts
     /// override the folder's own (nil: the folder's).
-    public static func make(modelDirectory: String, threads: Int?, queryPrompt: String? = nil, documentPrompt: String? = nil,
-                            precision: Precision = .fp32, environment: [String: String]) throws -> DocumentEmbedder {
+    public static func make(
+        modelDirectory: String, threads: Int?, queryPrompt: String? = nil, documentPrompt: String? = nil,
+        precision: Precision = .fp32, environment: [String: String]
+    ) throws -> DocumentEmbedder {
         if let spec = environment["INDEXER_TEST_EMBEDDER"], !spec.isEmpty {
             guard spec.hasPrefix("hash-"), let d = Int(spec.dropFirst(5)), (1...4096).contains(d) else {
                 throw IndexerError(.usage, "INDEXER_TEST_EMBEDDER='\(spec)' must be hash-DIM")
             }
             return HashEmbedder(dimension: d)
         }
-        return try BiEncoder(modelDirectory: try ModelResolver(environment: environment).resolve(modelDirectory), threads: threads,
-                             queryPrompt: queryPrompt, documentPrompt: documentPrompt, precision: precision)
+        return try BiEncoder(
+            modelDirectory: try ModelResolver(environment: environment).resolve(modelDirectory), threads: threads,
+            queryPrompt: queryPrompt, documentPrompt: documentPrompt, precision: precision)
     }
 }

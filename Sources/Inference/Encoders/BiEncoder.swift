@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Tokenization
 
 /// A sentence-transformers bi-encoder: transformer (any supported encoder family), pooling, then the folder's Dense and
@@ -44,8 +44,10 @@ public final class BiEncoder: @unchecked Sendable {
     /// max_seq_length (else tokenizer_config.json's model_max_length, else the model's maximum
     /// positions); `threads` to the core count; `queryPrompt` and `documentPrompt` replace the
     /// folder's prompts when given ("" for none); `precision` is that of the weight products.
-    public init(modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil,
-                queryPrompt: String? = nil, documentPrompt: String? = nil, precision: Precision = .fp32) throws {
+    public init(
+        modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil,
+        queryPrompt: String? = nil, documentPrompt: String? = nil, precision: Precision = .fp32
+    ) throws {
         self.modelDirectory = modelDirectory
         self.precision = precision
         modules = try SentenceTransformerModules.load(directory: modelDirectory)
@@ -68,8 +70,9 @@ public final class BiEncoder: @unchecked Sendable {
     /// The width after pooling and each Dense module, checked against the declared widths.
     static func outputWidth(_ modules: SentenceTransformerModules, hiddenSize: Int, path: String) throws -> Int {
         if let width = modules.pooling.declaredWidth, width != hiddenSize {
-            throw IndexerError(.model, "pooling width \(width) differs from hidden_size \(hiddenSize)",
-                               path: path + "/" + (modules.poolingPath.map { $0 + "/" } ?? "") + "config.json")
+            throw IndexerError(
+                .model, "pooling width \(width) differs from hidden_size \(hiddenSize)",
+                path: path + "/" + (modules.poolingPath.map { $0 + "/" } ?? "") + "config.json")
         }
         var width = modules.pooling.modes.count * hiddenSize
         for case .dense(let layer) in modules.steps {
@@ -86,7 +89,8 @@ public final class BiEncoder: @unchecked Sendable {
     static func tokenizerMaxLength(_ folder: String, positions: Int) throws -> Int {
         let path = folder + "/tokenizer_config.json"
         guard let json = try SentenceTransformerModules.jsonObject(path),
-              let declared = (json["model_max_length"] as? NSNumber)?.doubleValue, declared >= 2, declared <= 1_000_000 else {
+            let declared = (json["model_max_length"] as? NSNumber)?.doubleValue, declared >= 2, declared <= 1_000_000
+        else {
             return positions
         }
         return min(Int(declared), positions)
@@ -148,8 +152,9 @@ public final class BiEncoder: @unchecked Sendable {
                 }
             }
         }
-        return try embed(tokenized: tokenized.map { TokenizedTextView(ids: $0!.ids, typeIds: $0!.typeIds) },
-                         skip: pooling.includePrompt ? 0 : promptTokenCount(prompt))
+        return try embed(
+            tokenized: tokenized.map { TokenizedTextView(ids: $0!.ids, typeIds: $0!.typeIds) },
+            skip: pooling.includePrompt ? 0 : promptTokenCount(prompt))
     }
 
     /// The tokens sentence-transformers leaves out of pooling when the Pooling module has

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import Tokenization
 
 /// A cross-encoder reranker: a Hugging Face `…ForSequenceClassification` checkpoint of any

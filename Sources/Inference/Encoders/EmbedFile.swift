@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// What `indexer embed` did.
 public struct EmbedSummary: Sendable {
@@ -36,14 +36,17 @@ public enum EmbedFile {
     /// appears under `output`.
     ///
     /// The input is read twice (count, then embed in chunks), so memory stays bounded.
-    public static func run(modelDirectory: String, input: String, output: String, batchSize: Int = 32,
-                           threads: Int? = nil, maxLength: Int? = nil, prompting: EmbedPrompting = EmbedPrompting(),
-                           quiet: Bool = false, precision: Precision = .fp32) throws -> EmbedSummary {
+    public static func run(
+        modelDirectory: String, input: String, output: String, batchSize: Int = 32,
+        threads: Int? = nil, maxLength: Int? = nil, prompting: EmbedPrompting = EmbedPrompting(),
+        quiet: Bool = false, precision: Precision = .fp32
+    ) throws -> EmbedSummary {
         guard input != "-" else {
             throw IndexerError(.usage, "--input must be a file (it is read twice: count, then embed), not standard input")
         }
-        let encoder = try BiEncoder(modelDirectory: try ModelResolver().resolve(modelDirectory), maxLength: maxLength, threads: threads,
-                                    queryPrompt: prompting.queryPrompt, documentPrompt: prompting.documentPrompt, precision: precision)
+        let encoder = try BiEncoder(
+            modelDirectory: try ModelResolver().resolve(modelDirectory), maxLength: maxLength, threads: threads,
+            queryPrompt: prompting.queryPrompt, documentPrompt: prompting.documentPrompt, precision: precision)
         var count = 0
         let counter = try LineReader(path: input)
         while try counter.nextLine() != nil { count += 1 }

@@ -1,6 +1,6 @@
 import CBLAS
-import Foundation
 import Formats
+import Foundation
 
 /// Runs one encoder forward pass per sequence on a fixed number of threads, each with its own
 /// scratch workspace, with OpenBLAS kept single-threaded.

@@ -1,7 +1,8 @@
-import Foundation
 import Formats
+import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The files of a Hugging Face model folder that the encoders read, checked up front so

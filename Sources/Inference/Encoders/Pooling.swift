@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// How token vectors become one text vector (sentence-transformers' Pooling module).
 public enum Pooling: String, Sendable, CaseIterable {
@@ -111,7 +111,11 @@ public struct PoolingConfig: Sendable, Equatable {
         func on(_ key: String) -> Bool { (json[key] as? NSNumber)?.boolValue ?? false }
         if let value = json["pooling_mode"] {
             let names: [String]
-            if let s = value as? String { names = [s] } else if let list = value as? [String], !list.isEmpty { names = list } else {
+            if let s = value as? String {
+                names = [s]
+            } else if let list = value as? [String], !list.isEmpty {
+                names = list
+            } else {
                 throw IndexerError(.model, "pooling_mode must be a mode name or a list of them", path: path)
             }
             modes = try names.map { name in

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// A sequence-classification head over an encoder's last hidden states: one score per sequence.
 ///
@@ -26,7 +26,8 @@ struct LabelProjection: @unchecked Sendable {
         }
         let shape = w.file.tensors[w.prefix + name + ".weight"]!.shape
         guard shape == [labels, h] else {
-            throw IndexerError(.model, "\(w.prefix + name).weight has shape \(shape); config.json declares \(labels) label(s), so [\(labels), \(h)]", path: w.file.path)
+            throw IndexerError(
+                .model, "\(w.prefix + name).weight has shape \(shape); config.json declares \(labels) label(s), so [\(labels), \(h)]", path: w.file.path)
         }
         classifier = try w.linear(name, out: labels, inp: h)
     }

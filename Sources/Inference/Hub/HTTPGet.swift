@@ -1,10 +1,11 @@
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Formats
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One GET to the Hub, redirects followed; the token goes to the endpoint's host only.
@@ -56,8 +57,9 @@ struct HTTPGet {
         delegate.done.wait()
         if let error = delegate.sinkError { throw error }
         if let error = delegate.error {
-            throw IndexerError(.io, "cannot fetch \(address); set HF_HUB_OFFLINE=1 to use the cache only, or give --model a local folder",
-                               cause: error.localizedDescription)
+            throw IndexerError(
+                .io, "cannot fetch \(address); set HF_HUB_OFFLINE=1 to use the cache only, or give --model a local folder",
+                cause: error.localizedDescription)
         }
         guard let response = delegate.response else { throw IndexerError(.io, "no HTTP response for \(address)") }
         return (Responses(response, redirects: delegate.redirects), delegate.body)
@@ -70,7 +72,8 @@ struct HTTPGet {
         case 404:
             throw IndexerError(.model, "\(ref.description): \(what) not found at \(address) (HTTP 404): no such repository, revision or file")
         case 401, 403:
-            throw IndexerError(.model, "\(ref.description): \(what) refused at \(address) (HTTP \(response.statusCode)); a private or gated model needs HF_TOKEN")
+            throw IndexerError(
+                .model, "\(ref.description): \(what) refused at \(address) (HTTP \(response.statusCode)); a private or gated model needs HF_TOKEN")
         default:
             throw IndexerError(.io, "\(ref.description): \(what) at \(address) answered HTTP \(response.statusCode)")
         }
@@ -133,8 +136,10 @@ private final class GetDelegate: NSObject, URLSessionDataDelegate, @unchecked Se
         self.openSink = openSink
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
         redirects.append(response)
         var next = request
         if next.url.map({ "\($0.host ?? ""):\($0.port ?? -1)" }) != hubOrigin {
@@ -143,8 +148,10 @@ private final class GetDelegate: NSObject, URLSessionDataDelegate, @unchecked Se
         completionHandler(next)
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
         self.response = response as? HTTPURLResponse
         if let r = self.response, r.statusCode == 200, let openSink {
             do {

@@ -1,10 +1,11 @@
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Formats
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Fetches a model repository from a Hugging Face Hub endpoint into the cache layout
@@ -50,7 +51,9 @@ public struct HubDownloader {
         let hfHome = value("HF_HOME") ?? ((value("XDG_CACHE_HOME") ?? home + "/.cache") + "/huggingface")
         cacheRoot = value("HF_HUB_CACHE") ?? hfHome + "/hub"
         offline = ["1", "ON", "YES", "TRUE"].contains((environment["HF_HUB_OFFLINE"] ?? "").uppercased())
-        token = value("HF_TOKEN") ?? FileManager.default.contents(atPath: hfHome + "/token")
+        token =
+            value("HF_TOKEN")
+            ?? FileManager.default.contents(atPath: hfHome + "/token")
             .flatMap { String(data: $0, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) }
             .flatMap { $0.isEmpty ? nil : $0 }
     }
@@ -68,7 +71,8 @@ public struct HubDownloader {
         HubDownloader.sweepIncomplete(repositoryFolder(ref))
         if let cached = cachedSnapshot(ref), ref.revisionIsCommit || offline { return cached }
         if offline {
-            throw IndexerError(.model, "HF_HUB_OFFLINE is set and \(ref.description) is not in the cache (no snapshot with config.json under \(repositoryFolder(ref)))")
+            throw IndexerError(
+                .model, "HF_HUB_OFFLINE is set and \(ref.description) is not in the cache (no snapshot with config.json under \(repositoryFolder(ref)))")
         }
         return try download(ref)
     }
@@ -79,8 +83,9 @@ public struct HubDownloader {
         var commit = ref.revision
         if !ref.revisionIsCommit {
             guard let data = FileManager.default.contents(atPath: repo + "/refs/" + ref.revision),
-                  let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
-                  !text.isEmpty, !text.contains("/") else {
+                let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+                !text.isEmpty, !text.contains("/")
+            else {
                 return nil
             }
             commit = text
@@ -147,8 +152,9 @@ struct HubListing {
         let (response, body) = try HTTPGet(downloader: d, address: address).run()
         try HTTPGet.check(response.final, ref: ref, what: "the file list", address: address)
         guard let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
-              let commit = json["sha"] as? String, commit.count == 40, commit.allSatisfy(\.isHexDigit),
-              let siblings = json["siblings"] as? [[String: Any]] else {
+            let commit = json["sha"] as? String, commit.count == 40, commit.allSatisfy(\.isHexDigit),
+            let siblings = json["siblings"] as? [[String: Any]]
+        else {
             throw IndexerError(.io, "\(ref.description): \(address) did not answer a model's file list (sha, siblings)")
         }
         return HubListing(commit: commit.lowercased(), files: siblings.compactMap { $0["rfilename"] as? String })

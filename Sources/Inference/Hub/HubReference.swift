@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// A model on the Hugging Face Hub: `hf:ORG/NAME[@REVISION]` (revision `main` when absent).
 public struct HubReference: Sendable, Equatable {
@@ -19,13 +19,16 @@ public struct HubReference: Sendable, Equatable {
         repository = String(parts[0])
         revision = parts.count > 1 ? String(parts[1]) : "main"
         let names = repository.split(separator: "/", omittingEmptySubsequences: false)
-        let nameOK = names.count >= 1 && names.count <= 2 && names.allSatisfy { n in
-            !n.isEmpty && n != "." && n != ".." && n.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
-        }
+        let nameOK =
+            names.count >= 1 && names.count <= 2
+            && names.allSatisfy { n in
+                !n.isEmpty && n != "." && n != ".." && n.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+            }
         guard nameOK else {
             throw IndexerError(.usage, "'\(text)' is not a Hub model: expected hf:ORG/NAME or hf:ORG/NAME@REVISION")
         }
-        let revisionOK = !revision.isEmpty && !revision.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
+        let revisionOK =
+            !revision.isEmpty && !revision.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
             && revision.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) }
         guard revisionOK else {
             throw IndexerError(.usage, "'\(revision)' is not a usable revision in '\(text)' (a branch, tag or commit)")

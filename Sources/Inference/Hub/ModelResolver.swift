@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Turns a `--model` value (or a job file's model key) into a local model folder: a folder
 /// as given, or `hf:ORG/NAME[@REV]` from the Hugging Face cache, downloaded when missing

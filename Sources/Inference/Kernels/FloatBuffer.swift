@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A fixed-size float array aligned to 64 bytes (a cache line), zero-filled, freed on deinit.

@@ -61,8 +61,9 @@ struct Linear {
             if addBias {
                 for r in 0..<rows { (y + r * outFeatures).update(from: bias.pointer, count: outFeatures) }
             }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outFeatures), Int32(inFeatures),
-                        1, x, Int32(inFeatures), weight.pointer, Int32(inFeatures), addBias ? 1 : 0, y, Int32(outFeatures))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outFeatures), Int32(inFeatures),
+                1, x, Int32(inFeatures), weight.pointer, Int32(inFeatures), addBias ? 1 : 0, y, Int32(outFeatures))
         }
     }
 }

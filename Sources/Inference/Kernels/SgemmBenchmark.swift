@@ -12,8 +12,9 @@ public enum SgemmBenchmark {
         for i in 0..<(m * k) { a.pointer[i] = Float(i % 13) * 0.01 - 0.06 }
         for i in 0..<(n * k) { b.pointer[i] = Float(i % 7) * 0.02 - 0.07 }
         func once() {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
-                        1, a.pointer, Int32(k), b.pointer, Int32(k), 0, c.pointer, Int32(n))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
+                1, a.pointer, Int32(k), b.pointer, Int32(k), 0, c.pointer, Int32(n))
         }
         once()
         var runs = 0

@@ -1,7 +1,8 @@
-import Foundation
 import Formats
+import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The element types a safetensors file may declare; the encoder reads the floating ones.
@@ -139,7 +140,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
     {
         let headerLength = raw.loadUnaligned(as: UInt64.self).littleEndian
         guard headerLength <= UInt64(size - 8) else {
-            throw IndexerError(.corrupt, "safetensors header length \(headerLength) exceeds the file (\(size) bytes): truncated or not a safetensors file", path: path)
+            throw IndexerError(
+                .corrupt, "safetensors header length \(headerLength) exceeds the file (\(size) bytes): truncated or not a safetensors file", path: path)
         }
         let n = Int(headerLength)
         let dataStart = 8 + n
@@ -176,7 +178,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
                 shape.append(d)
             }
             guard let offsets = entry["data_offsets"] as? [Any], offsets.count == 2,
-                  let begin = exactInt(offsets[0]), let end = exactInt(offsets[1]), begin >= 0, begin <= end
+                let begin = exactInt(offsets[0]), let end = exactInt(offsets[1]), begin >= 0, begin <= end
             else { throw bad("data_offsets is not a pair [begin, end] with 0 <= begin <= end") }
             guard end <= dataLength else {
                 throw bad("data_offsets [\(begin), \(end)] run past the data section (\(dataLength) bytes): file truncated?")
@@ -189,7 +191,9 @@ public final class SafeTensorsFile: @unchecked Sendable {
             }
             let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size)
             guard !overflow, bytes == end - begin else {
-                throw bad("shape \(shape) of \(dtypeName) needs \(overflow ? "too many" : String(bytes)) bytes but data_offsets [\(begin), \(end)] hold \(end - begin)")
+                throw bad(
+                    "shape \(shape) of \(dtypeName) needs \(overflow ? "too many" : String(bytes)) bytes but data_offsets [\(begin), \(end)] hold \(end - begin)"
+                )
             }
             tensors[name] = TensorInfo(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
         }

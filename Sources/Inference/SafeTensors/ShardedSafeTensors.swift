@@ -1,7 +1,8 @@
-import Foundation
 import Formats
+import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Sharded safetensors weights: `model.safetensors.index.json` (`weight_map`: tensor name →
@@ -19,8 +20,9 @@ enum ShardedSafeTensors {
     static func open(folder: String) throws -> SafeTensorsFile {
         let indexPath = folder + "/" + indexName
         guard let data = FileManager.default.contents(atPath: indexPath),
-              let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let map = json["weight_map"] as? [String: String], !map.isEmpty else {
+            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let map = json["weight_map"] as? [String: String], !map.isEmpty
+        else {
             throw IndexerError(.model, "not a safetensors index: needs a non-empty \"weight_map\" of tensor name → shard file", path: indexPath)
         }
         var shards: [String: SafeTensorsFile] = [:]
@@ -36,8 +38,9 @@ enum ShardedSafeTensors {
             }
             parts.append((name, info, file))
         }
-        let merged = try SafeTensorsBytes.write(parts.map { ($0.0, $0.1.dtype, $0.1.shape, $0.2.bytes($0.1)) },
-                                                to: NSTemporaryDirectory() + "/indexer-merged-\(getpid())-\(UUID().uuidString).safetensors")
+        let merged = try SafeTensorsBytes.write(
+            parts.map { ($0.0, $0.1.dtype, $0.1.shape, $0.2.bytes($0.1)) },
+            to: NSTemporaryDirectory() + "/indexer-merged-\(getpid())-\(UUID().uuidString).safetensors")
         defer { unlink(merged) }
         return try SafeTensorsFile(path: merged)
     }

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// A sentence-transformers Dense module: y = activation(W·x + b) (+ x or R·x with
 /// `use_residual`), read from its folder's `config.json` and `model.safetensors`
@@ -43,11 +43,13 @@ public struct DenseLayer: Sendable {
     init(folder: String) throws {
         let configPath = folder + "/config.json"
         guard let data = FileManager.default.contents(atPath: configPath),
-              let config = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            let config = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else {
             throw IndexerError(.model, "the Dense module has no readable config.json", path: configPath)
         }
         guard let i = (config["in_features"] as? NSNumber)?.intValue, let o = (config["out_features"] as? NSNumber)?.intValue,
-              i >= 1, o >= 1 else {
+            i >= 1, o >= 1
+        else {
             throw IndexerError(.model, "in_features and out_features must be positive whole numbers", path: configPath)
         }
         inFeatures = i
@@ -102,7 +104,8 @@ enum SafeTensorsWeights {
     /// `model.safetensors.index.json` (merged), else an error.
     static func open(folder: String) throws -> SafeTensorsFile {
         if !FileManager.default.fileExists(atPath: folder + "/model.safetensors"),
-           FileManager.default.fileExists(atPath: folder + "/" + ShardedSafeTensors.indexName) {
+            FileManager.default.fileExists(atPath: folder + "/" + ShardedSafeTensors.indexName)
+        {
             return try ShardedSafeTensors.open(folder: folder)
         }
         return try SafeTensorsFile(path: try requireSafeTensors(folder: folder))
@@ -114,8 +117,9 @@ enum SafeTensorsWeights {
         let path = folder + "/model.safetensors"
         if FileManager.default.fileExists(atPath: path) { return path }
         if FileManager.default.fileExists(atPath: folder + "/pytorch_model.bin") {
-            throw IndexerError(.model, "only pytorch_model.bin here: PyTorch pickles are not read; convert the folder with `\(convertCommand) \(folder)`",
-                               path: folder)
+            throw IndexerError(
+                .model, "only pytorch_model.bin here: PyTorch pickles are not read; convert the folder with `\(convertCommand) \(folder)`",
+                path: folder)
         }
         throw IndexerError(.model, "model folder has no model.safetensors (only safetensors weights are read)", path: folder)
     }

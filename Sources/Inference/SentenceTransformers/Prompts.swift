@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Which side of retrieval a text is on; it picks the prompt.
 public enum TextRole: String, Sendable {

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// What follows pooling in a sentence-transformers pipeline, applied in `modules.json` order.
 public enum VectorStep: Sendable {
@@ -48,8 +48,9 @@ public struct SentenceTransformerModules: Sendable {
             throw IndexerError(.model, "modules.json must be a list of module objects", path: modulesPath)
         }
         let ordered = list.sorted { (($0["idx"] as? NSNumber)?.intValue ?? 0) < (($1["idx"] as? NSNumber)?.intValue ?? 0) }
-        var result = SentenceTransformerModules(transformerPath: "", pooling: .mean, poolingPath: nil, steps: [],
-                                                maxSequenceLength: nil, files: ["modules.json"])
+        var result = SentenceTransformerModules(
+            transformerPath: "", pooling: .mean, poolingPath: nil, steps: [],
+            maxSequenceLength: nil, files: ["modules.json"])
         var seen: [String] = []
         for entry in ordered {
             guard let type = entry["type"] as? String, let path = entry["path"] as? String else {
@@ -97,17 +98,19 @@ public struct SentenceTransformerModules: Sendable {
             poolingPath = "1_Pooling"
             files.append("1_Pooling/config.json")
         }
-        return SentenceTransformerModules(transformerPath: "", pooling: pooling, poolingPath: poolingPath, steps: [],
-                                          maxSequenceLength: try maxSequenceLength(directory + "/sentence_bert_config.json"),
-                                          files: files)
+        return SentenceTransformerModules(
+            transformerPath: "", pooling: pooling, poolingPath: poolingPath, steps: [],
+            maxSequenceLength: try maxSequenceLength(directory + "/sentence_bert_config.json"),
+            files: files)
     }
 
     /// "Transformer", "Pooling", "Dense" or "Normalize" for a sentence-transformers type name.
     static func moduleKind(_ type: String, modulesPath: String) throws -> String {
         let last = String(type.split(separator: ".").last ?? "")
         guard type.hasPrefix("sentence_transformers."), kinds.contains(last) else {
-            throw IndexerError(.model, "module type '\(type)' is not supported (only sentence-transformers' \(kinds.joined(separator: ", ")))",
-                               path: modulesPath)
+            throw IndexerError(
+                .model, "module type '\(type)' is not supported (only sentence-transformers' \(kinds.joined(separator: ", ")))",
+                path: modulesPath)
         }
         return last
     }
@@ -121,8 +124,9 @@ public struct SentenceTransformerModules: Sendable {
         default: ok = seen.contains("Pooling")
         }
         guard ok else {
-            throw IndexerError(.model, "module \(kind) after [\(seen.joined(separator: ", "))]: expected Transformer, Pooling, then Dense/Normalize modules",
-                               path: modulesPath)
+            throw IndexerError(
+                .model, "module \(kind) after [\(seen.joined(separator: ", "))]: expected Transformer, Pooling, then Dense/Normalize modules",
+                path: modulesPath)
         }
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// The text to embed from one JSON line: a BEIR corpus record `{"_id", "title", "text"}`
 /// becomes (title + " " + text) without surrounding whitespace, as BEIR encodes documents;

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Document text from a corpus file (BEIR JSON lines or TSV, plain or gzipped), read once.
 ///

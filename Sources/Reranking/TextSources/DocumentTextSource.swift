@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// Where the rerank job gets document text from: index shards or a corpus file.
 ///

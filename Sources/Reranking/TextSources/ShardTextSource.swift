@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import ShardStore
 
 /// Document text from an index folder's shards.

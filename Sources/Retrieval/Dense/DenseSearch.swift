@@ -46,8 +46,10 @@ public final class DenseSearch {
     ///
     /// `queries` holds `count × dimension` floats, row-major. Fewer than `topN` results come
     /// back only when the shards hold fewer documents.
-    public func search(queries: [Float], count: Int, topN: Int, threads: Int,
-                       progress: Formats.Progress? = nil) throws -> [[ScoredDocument]] {
+    public func search(
+        queries: [Float], count: Int, topN: Int, threads: Int,
+        progress: Formats.Progress? = nil
+    ) throws -> [[ScoredDocument]] {
         guard queries.count == count * dimension else {
             throw IndexerError(.mismatch, "query vectors have \(count > 0 ? queries.count / count : 0) components, the index \(dimension)")
         }
@@ -87,8 +89,9 @@ public final class DenseSearch {
                         current = (item.shard, item.block, scales)
                     }
                     let base = Int32(bases[item.shard] + shards[item.shard].rows(ofVectorBlock: item.block).lowerBound)
-                    collect(scorers[item.group], block: block, scales: current?.scales, group: groups[item.group], base: base,
-                            buffer: &buffer, tops: &tops, ids: ids)
+                    collect(
+                        scorers[item.group], block: block, scales: current?.scales, group: groups[item.group], base: base,
+                        buffer: &buffer, tops: &tops, ids: ids)
                 } catch {
                     lock.lock()
                     if failure == nil { failure = error }
@@ -138,8 +141,10 @@ public final class DenseSearch {
     }
 
     /// Scores one query group against a packed block and offers the results to its top-Ns.
-    private func collect(_ scorer: ExactScorer, block: PackedBlock, scales: [Float]?, group: Range<Int>, base: Int32,
-                         buffer: inout [Float], tops: inout [TopN], ids: [String]) {
+    private func collect(
+        _ scorer: ExactScorer, block: PackedBlock, scales: [Float]?, group: Range<Int>, base: Int32,
+        buffer: inout [Float], tops: inout [TopN], ids: [String]
+    ) {
         scorer.score(block, into: &buffer)
         let n = block.rows, stride = block.stride
         buffer.withUnsafeBufferPointer { all in

@@ -50,10 +50,13 @@ public struct PartialRun: Sendable {
             }
             let k = run.queries.count - 1
             guard rank == run.queries[k].results.count + 1 else {
-                throw IndexerError.badInput("rank \(rank) where \(run.queries[k].results.count + 1) was expected; not a run written by indexer search", path: path, line: line)
+                throw IndexerError.badInput(
+                    "rank \(rank) where \(run.queries[k].results.count + 1) was expected; not a run written by indexer search", path: path, line: line)
             }
             if let prev = run.queries[k].results.last, !prev.precedes(d) {
-                throw IndexerError.badInput("'\(docid)' (score \(f[4])) should rank before '\(prev.id)' (score descending, then document id ascending); not a run written by indexer search", path: path, line: line)
+                throw IndexerError.badInput(
+                    "'\(docid)' (score \(f[4])) should rank before '\(prev.id)' (score descending, then document id ascending); not a run written by indexer search",
+                    path: path, line: line)
             }
             run.queries[k].results.append(d)
         }

@@ -28,14 +28,18 @@ public enum PartialSet {
         for p in paths {
             guard let s = try PartialSidecar.read(besideRun: p) else {
                 guard allowPartial else {
-                    throw IndexerError.badInput("no sidecar \(PartialSidecar.path(for: p)): not a partial run of indexer search --shard-id, so its shard is unknown; merge it with --allow-partial (the merged run is then marked incomplete)", path: p)
+                    throw IndexerError.badInput(
+                        "no sidecar \(PartialSidecar.path(for: p)): not a partial run of indexer search --shard-id, so its shard is unknown; merge it with --allow-partial (the merged run is then marked incomplete)",
+                        path: p)
                 }
                 unchecked.append(p)
                 continue
             }
             let digest = try SHA256.hex(ofFileAt: p)
             guard digest == s.runSHA256 else {
-                throw IndexerError.badInput("the run's bytes differ from those recorded in \(PartialSidecar.path(for: p)) (rewritten after its search?); search the shard again", path: p)
+                throw IndexerError.badInput(
+                    "the run's bytes differ from those recorded in \(PartialSidecar.path(for: p)) (rewritten after its search?); search the shard again",
+                    path: p)
             }
             sidecars.append((p, s))
         }
@@ -46,7 +50,8 @@ public enum PartialSet {
         var seen: [Int: String] = [:]
         for (p, s) in sidecars {
             if let why = difference(s, reference) {
-                throw IndexerError.badInput("is a partial run of another search than \(referencePath): \(why); every partial must come from one index and one query file", path: p)
+                throw IndexerError.badInput(
+                    "is a partial run of another search than \(referencePath): \(why); every partial must come from one index and one query file", path: p)
             }
             if let other = seen.updateValue(p, forKey: s.shard) {
                 throw IndexerError.badInput("is shard \(s.shard) of \(s.shards), as is \(other); give each shard's partial once", path: p)
@@ -56,7 +61,9 @@ public enum PartialSet {
         if !missing.isEmpty && !allowPartial {
             let names = missing.map(String.init).joined(separator: ", ")
             let what = missing.count == 1 ? "shard \(names) of \(reference.shards) is" : "shards \(names) of \(reference.shards) are"
-            throw IndexerError.badInput("\(what) missing: no partial run of \(missing.count == 1 ? "it" : "them") among the \(paths.count) given (a failed or unfinished search?); give every shard's partial, or --allow-partial to merge an incomplete run (marked incomplete)", path: nil)
+            throw IndexerError.badInput(
+                "\(what) missing: no partial run of \(missing.count == 1 ? "it" : "them") among the \(paths.count) given (a failed or unfinished search?); give every shard's partial, or --allow-partial to merge an incomplete run (marked incomplete)",
+                path: nil)
         }
         return Coverage(shards: reference.shards, present: seen.keys.sorted(), missing: missing, unchecked: unchecked)
     }
@@ -76,7 +83,8 @@ public enum PartialSet {
     /// What makes `s` a partial of another search than `r`, or nil.
     static func difference(_ s: PartialSidecar, _ r: PartialSidecar) -> String? {
         if s.index != r.index || s.shards != r.shards {
-            return "index manifest \(s.index.prefix(12)) (\(s.shards) shards, model \(s.model)), not \(r.index.prefix(12)) (\(r.shards) shards, model \(r.model))"
+            return
+                "index manifest \(s.index.prefix(12)) (\(s.shards) shards, model \(s.model)), not \(r.index.prefix(12)) (\(r.shards) shards, model \(r.model))"
         }
         if s.queries != r.queries { return "query file digest \(s.queries.prefix(12)), not \(r.queries.prefix(12))" }
         if s.retriever != r.retriever { return "retriever \(s.retriever), not \(r.retriever)" }
@@ -94,8 +102,10 @@ public enum PartialSet {
             if unlink(marker) != 0 && errno != ENOENT { throw IndexerError.io("cannot remove a stale marker", path: marker) }
             return
         }
-        var o: [String: Any] = ["format": "indexer-incomplete-run", "version": 1, "present_shards": coverage.present,
-                                "missing_shards": coverage.missing, "unchecked_partials": coverage.unchecked]
+        var o: [String: Any] = [
+            "format": "indexer-incomplete-run", "version": 1, "present_shards": coverage.present,
+            "missing_shards": coverage.missing, "unchecked_partials": coverage.unchecked,
+        ]
         if let n = coverage.shards { o["shards"] = n }
         let data = try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted])
         try AtomicFile.write(data + Data("\n".utf8), to: marker)

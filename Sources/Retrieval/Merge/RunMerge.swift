@@ -22,8 +22,10 @@ public enum RunMerge {
     /// decides, and without it the merge is refused. Partials that contradict each other are
     /// refused. The tag is `tag`, else the partials' common tag.
     @discardableResult
-    public static func run(paths: [String], topN: Int, out: String, tag: String? = nil, quiet: Bool = false,
-                           queryOrder: [String]? = nil) throws -> Summary {
+    public static func run(
+        paths: [String], topN: Int, out: String, tag: String? = nil, quiet: Bool = false,
+        queryOrder: [String]? = nil
+    ) throws -> Summary {
         guard !paths.isEmpty else { throw IndexerError(.usage, "no partial runs to merge") }
         let partials = try paths.map { try PartialRun.read(path: $0) }
         var tags = Set(partials.compactMap(\.tag))
@@ -41,13 +43,16 @@ public enum RunMerge {
                     throw IndexerError.badInput("lists query '\(q.qid)', which is not in the query file", path: p.path)
                 }
                 guard k > last else {
-                    throw IndexerError.badInput("lists query '\(q.qid)' in another order than the other partial runs; the partial runs are not from one query file", path: p.path)
+                    throw IndexerError.badInput(
+                        "lists query '\(q.qid)' in another order than the other partial runs; the partial runs are not from one query file", path: p.path)
                 }
                 last = k
             }
             let depth = p.queries.map(\.results.count).max() ?? 0
             if !quiet && !p.queries.isEmpty && depth < topN {
-                Console.warning("\(p.path): at most \(depth) results a query, fewer than --top-n \(topN): the merge is exact only if that shard holds fewer than \(topN) documents")
+                Console.warning(
+                    "\(p.path): at most \(depth) results a query, fewer than --top-n \(topN): the merge is exact only if that shard holds fewer than \(topN) documents"
+                )
             }
         }
         let lookup = partials.map { p in Dictionary(uniqueKeysWithValues: p.queries.enumerated().map { ($0.element.qid, $0.offset) }) }
@@ -103,7 +108,9 @@ public enum RunMerge {
         while !ready.isEmpty {
             guard ready.count == 1 else {
                 let names = ready.prefix(2).map { "'\(nodes[$0])'" }.joined(separator: " and ")
-                throw IndexerError(.usage, "the partial runs do not fix the order of queries \(names) (queries without results in some shards); give --queries with the query file")
+                throw IndexerError(
+                    .usage,
+                    "the partial runs do not fix the order of queries \(names) (queries without results in some shards); give --queries with the query file")
             }
             let n = ready.removeLast()
             order.append(nodes[n])
@@ -113,7 +120,8 @@ public enum RunMerge {
             }
         }
         guard order.count == nodes.count else {
-            throw IndexerError.badInput("the partial runs list queries in another order than each other (contradictory); they are not from one query file", path: paths[0])
+            throw IndexerError.badInput(
+                "the partial runs list queries in another order than each other (contradictory); they are not from one query file", path: paths[0])
         }
         return order
     }

@@ -46,7 +46,8 @@ struct BPEModel: TokenModel {
     }
 
     private static func readMerges(_ config: ComponentConfig, vocab: Vocabulary, prefixLength: Int) throws
-        -> [UInt64: (rank: Int32, id: Int32)] {
+        -> [UInt64: (rank: Int32, id: Int32)]
+    {
         guard let list = config.json["merges"] as? [Any] else { throw config.fail("\"merges\" must be a list") }
         var merges: [UInt64: (rank: Int32, id: Int32)] = [:]
         merges.reserveCapacity(list.count)

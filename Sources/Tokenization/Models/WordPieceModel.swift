@@ -16,10 +16,11 @@ struct WordPieceModel: TokenModel {
         let p = Array(prefix.utf8)
         let sorted = vocab.ids.sorted { $0.value < $1.value }
         initial = ByteStringTable(sorted.map { (Array($0.key.utf8), $0.value) })
-        continuation = ByteStringTable(sorted.lazy.compactMap { token, id in
-            let bytes = Array(token.utf8)
-            return bytes.starts(with: p) ? (Array(bytes[p.count...]), id) : nil
-        })
+        continuation = ByteStringTable(
+            sorted.lazy.compactMap { token, id in
+                let bytes = Array(token.utf8)
+                return bytes.starts(with: p) ? (Array(bytes[p.count...]), id) : nil
+            })
         maxChars = config.int("max_input_chars_per_word") ?? 100
         let unk = config.optionalString("unk_token") ?? "[UNK]"
         guard let id = vocab.ids[unk] else { throw config.fail("unk_token \(unk.debugDescription) is not in the vocabulary") }

@@ -55,11 +55,13 @@ struct AddedTokens: Sendable {
             }
             if token.lstrip {
                 while start > textStart, let (scalar, length) = scalarBefore(bytes, start),
-                      scalar.properties.isWhitespace { start -= length }
+                    scalar.properties.isWhitespace
+                { start -= length }
             }
             if token.rstrip {
                 while stop < bytes.count, let (scalar, length) = scalarAt(bytes, stop),
-                      scalar.properties.isWhitespace { stop += length }
+                    scalar.properties.isWhitespace
+                { stop += length }
             }
             if start > textStart {
                 segments.append(.text(Piece(text: string(bytes[textStart..<start]), atStart: piece.atStart && textStart == 0)))

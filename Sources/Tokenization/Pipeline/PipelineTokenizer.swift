@@ -47,14 +47,16 @@ public final class PipelineTokenizer: TextTokenizer {
         var addedIds: [String: Int32] = [:]
         for (i, entry) in (root["added_tokens"] as? [Any] ?? []).enumerated() {
             guard let token = entry as? [String: Any], let content = token["content"] as? String,
-                  let id = ComponentConfig.int(token["id"]), id >= 0, id <= Int(Int32.max) else {
+                let id = ComponentConfig.int(token["id"]), id >= 0, id <= Int(Int32.max)
+            else {
                 throw IndexerError(.model, "added_tokens[\(i)] needs content and a valid id", path: path)
             }
             let isNormalized = token["normalized"] as? Bool ?? !(token["special"] as? Bool ?? false)
             let text = isNormalized ? (normalizer?.normalize(content) ?? content) : content
-            let t = AddedTokens.Token(bytes: Array(text.utf8), id: Int32(id),
-                                      singleWord: token["single_word"] as? Bool ?? false,
-                                      lstrip: token["lstrip"] as? Bool ?? false, rstrip: token["rstrip"] as? Bool ?? false)
+            let t = AddedTokens.Token(
+                bytes: Array(text.utf8), id: Int32(id),
+                singleWord: token["single_word"] as? Bool ?? false,
+                lstrip: token["lstrip"] as? Bool ?? false, rstrip: token["rstrip"] as? Bool ?? false)
             if isNormalized { normalized.append(t) } else { raw.append(t) }
             addedIds[content] = Int32(id)
             largest = max(largest, id)
@@ -121,8 +123,10 @@ public final class PipelineTokenizer: TextTokenizer {
             a.removeLast(a.count - n1)
             b.removeLast(b.count - n2)
         }
-        return finish([TokenizedText(ids: a, typeIds: [Int32](repeating: 0, count: a.count)),
-                       TokenizedText(ids: b, typeIds: [Int32](repeating: 1, count: b.count))])
+        return finish([
+            TokenizedText(ids: a, typeIds: [Int32](repeating: 0, count: a.count)),
+            TokenizedText(ids: b, typeIds: [Int32](repeating: 1, count: b.count)),
+        ])
     }
 
     /// HF `PostProcessor::process`: the processor's encodings merged; without a processor the

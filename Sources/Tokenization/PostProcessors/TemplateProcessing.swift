@@ -17,8 +17,9 @@ struct TemplateProcessing: PostProcessor {
             guard let list = config.json[key] as? [Any] else { throw config.fail("\"\(key)\" must be a list") }
             return try list.map { entry in
                 guard let object = entry as? [String: Any], object.count == 1, let (kind, body) = object.first,
-                      let fields = body as? [String: Any], let name = fields["id"] as? String,
-                      let typeId = ComponentConfig.int(fields["type_id"]) else {
+                    let fields = body as? [String: Any], let name = fields["id"] as? String,
+                    let typeId = ComponentConfig.int(fields["type_id"])
+                else {
                     throw config.fail("\(key) has an item that is neither SpecialToken nor Sequence")
                 }
                 switch kind {

@@ -6,11 +6,13 @@ struct DigitsPreTokenizer: PreTokenizer {
     init(_ config: ComponentConfig) throws { individual = try config.bool("individual_digits", false) }
 
     func preTokenize(_ pieces: [Piece]) -> [Piece] {
-        (individual ? SplitBehavior.isolated : .contiguous).split(pieces, where: { s in
-            switch s.properties.generalCategory {
-            case .decimalNumber, .letterNumber, .otherNumber: return true
-            default: return false
-            }
-        })
+        (individual ? SplitBehavior.isolated : .contiguous).split(
+            pieces,
+            where: { s in
+                switch s.properties.generalCategory {
+                case .decimalNumber, .letterNumber, .otherNumber: return true
+                default: return false
+                }
+            })
     }
 }

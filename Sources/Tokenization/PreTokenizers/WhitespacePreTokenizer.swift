@@ -6,7 +6,7 @@ struct WhitespacePreTokenizer: PreTokenizer {
     private static func classOf(_ s: Unicode.Scalar) -> Class {
         switch s.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation:
+            .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation:
             return .word
         default:
             return s.properties.isWhitespace ? .space : .other

@@ -8,12 +8,12 @@ struct BenchSgemmCommand: Command {
     static let name = "bench-sgemm"
     static let summary = ""  // hidden from `indexer help`
     static let usage = """
-    usage: indexer bench-sgemm [--m M] [--n N] [--k K] [--threads T] [--seconds S]
+        usage: indexer bench-sgemm [--m M] [--n N] [--k K] [--threads T] [--seconds S]
 
-    Times C = A·Bᵀ (row-major float32, M×K times (N×K)ᵀ, like a linear layer) with OpenBLAS
-    cblas_sgemm on T OpenBLAS threads for about S seconds; prints GFLOP/s on stdout.
-    Defaults: M 4096, N 1536, K 384 (MiniLM's FFN shape), T all cores, S 3.
-    """
+        Times C = A·Bᵀ (row-major float32, M×K times (N×K)ᵀ, like a linear layer) with OpenBLAS
+        cblas_sgemm on T OpenBLAS threads for about S seconds; prints GFLOP/s on stdout.
+        Defaults: M 4096, N 1536, K 384 (MiniLM's FFN shape), T all cores, S 3.
+        """
 
     let m: Int, n: Int, k: Int, threads: Int, seconds: Double
 
@@ -29,7 +29,9 @@ struct BenchSgemmCommand: Command {
     func run() throws {
         let r = SgemmBenchmark.run(m: m, n: n, k: k, threads: threads, seconds: seconds)
         print(String(format: "%.1f", r.gflops))
-        Console.info(String(format: "bench-sgemm: %d×%d×%d, %d threads, %d runs: %.1f GFLOP/s (OpenBLAS %@ kernels)",
-                            m, n, k, threads, r.runs, r.gflops, r.core))
+        Console.info(
+            String(
+                format: "bench-sgemm: %d×%d×%d, %d threads, %d runs: %.1f GFLOP/s (OpenBLAS %@ kernels)",
+                m, n, k, threads, r.runs, r.gflops, r.core))
     }
 }

@@ -7,32 +7,32 @@ struct EmbedCommand: Command {
     static let name = "embed"
     static let summary = "embed JSON-line texts into a float32 .npy (row i = line i)"
     static let usage = """
-    usage: indexer embed --input FILE --out FILE.npy [--model DIR|hf:ORG/NAME[@REV]]
-                         [--as text|query|document] [--query-prompt P] [--document-prompt P]
-                         [--batch-size B] [--threads T] [--max-length L] [--precision P] [--quiet]
+        usage: indexer embed --input FILE --out FILE.npy [--model DIR|hf:ORG/NAME[@REV]]
+                             [--as text|query|document] [--query-prompt P] [--document-prompt P]
+                             [--batch-size B] [--threads T] [--max-length L] [--precision P] [--quiet]
 
-    Reads JSON lines (plain or .gz): a BEIR corpus record {"_id", "title", "text"} is
-    embedded as (title + " " + text) stripped of surrounding whitespace, as BEIR does; any
-    other object is embedded from its "text". Writes a NumPy .npy (format 1.0, '<f4', C
-    order, shape (lines, dimension)) atomically; vectors are L2-normalised when the model
-    has a Normalize module (docs/MODELS.md).
+        Reads JSON lines (plain or .gz): a BEIR corpus record {"_id", "title", "text"} is
+        embedded as (title + " " + text) stripped of surrounding whitespace, as BEIR does; any
+        other object is embedded from its "text". Writes a NumPy .npy (format 1.0, '<f4', C
+        order, shape (lines, dimension)) atomically; vectors are L2-normalised when the model
+        has a Normalize module (docs/MODELS.md).
 
-      --model M         sentence-transformers folder or hf:ORG/NAME[@REV] (default
-                        models/all-MiniLM-L6-v2)
-      --as ROLE         text (default: the model's default prompt, as encode), query (its
-                        query prompt, as encode_query) or document (as encode_document)
-      --query-prompt P  replaces the model's query prompt ("" for none)
-      --document-prompt P  replaces the model's document prompt ("" for none)
-      --input FILE      the JSON-lines file
-      --out FILE.npy    the output
-      --batch-size B    texts per model call (default 32; does not change the output)
-      --threads T       encoder threads (default: all cores; does not change the output)
-      --max-length L    word pieces per text (default: the model's, 256 for MiniLM)
-      --precision P     fp32 (default), bf16 or int8 weight products (docs/QUANTISATION.md)
-      --quiet           no progress and no summary on stderr
+          --model M         sentence-transformers folder or hf:ORG/NAME[@REV] (default
+                            models/all-MiniLM-L6-v2)
+          --as ROLE         text (default: the model's default prompt, as encode), query (its
+                            query prompt, as encode_query) or document (as encode_document)
+          --query-prompt P  replaces the model's query prompt ("" for none)
+          --document-prompt P  replaces the model's document prompt ("" for none)
+          --input FILE      the JSON-lines file
+          --out FILE.npy    the output
+          --batch-size B    texts per model call (default 32; does not change the output)
+          --threads T       encoder threads (default: all cores; does not change the output)
+          --max-length L    word pieces per text (default: the model's, 256 for MiniLM)
+          --precision P     fp32 (default), bf16 or int8 weight products (docs/QUANTISATION.md)
+          --quiet           no progress and no summary on stderr
 
-    Exit 2 for a malformed input line (file:line named), 1 for a missing or damaged model.
-    """
+        Exit 2 for a malformed input line (file:line named), 1 for a missing or damaged model.
+        """
 
     let model: String, input: String, output: String
     let batchSize: Int, threads: Int?, maxLength: Int?, quiet: Bool
@@ -40,8 +40,12 @@ struct EmbedCommand: Command {
     let precision: Precision
 
     init(arguments: [String]) throws {
-        let a = try Arguments(arguments, options: ["--model", "--input", "--out", "--batch-size", "--threads", "--max-length",
-                                                   "--as", "--query-prompt", "--document-prompt", "--precision"], flags: ["--quiet"])
+        let a = try Arguments(
+            arguments,
+            options: [
+                "--model", "--input", "--out", "--batch-size", "--threads", "--max-length",
+                "--as", "--query-prompt", "--document-prompt", "--precision",
+            ], flags: ["--quiet"])
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         model = a.string("--model") ?? "models/all-MiniLM-L6-v2"
         input = try a.required("--input")
@@ -50,21 +54,25 @@ struct EmbedCommand: Command {
         threads = try a.int("--threads", in: 1...1024)
         maxLength = try a.int("--max-length", in: 2...100_000)
         quiet = a.flag("--quiet")
-        prompting = EmbedPrompting(role: TextRole(rawValue: try a.choice("--as", ["text", "query", "document"], default: "text"))!,
-                                   queryPrompt: a.string("--query-prompt"), documentPrompt: a.string("--document-prompt"))
+        prompting = EmbedPrompting(
+            role: TextRole(rawValue: try a.choice("--as", ["text", "query", "document"], default: "text"))!,
+            queryPrompt: a.string("--query-prompt"), documentPrompt: a.string("--document-prompt"))
         precision = try a.precision()
     }
 
     func run() throws {
         try OutputPath.refuseOverwriting(output: ("vectors file", output), inputs: [("input", input)])
-        let s = try EmbedFile.run(modelDirectory: model, input: input, output: output, batchSize: batchSize,
-                                  threads: threads, maxLength: maxLength, prompting: prompting, quiet: quiet, precision: precision)
+        let s = try EmbedFile.run(
+            modelDirectory: model, input: input, output: output, batchSize: batchSize,
+            threads: threads, maxLength: maxLength, prompting: prompting, quiet: quiet, precision: precision)
         if !quiet {
             let secs = max(s.encodeSeconds, 1e-9)
             if precision != .fp32 { Console.info("embed: precision \(precision.kernelPath)") }
-            Console.info(String(format: "embed: %d texts, %d tokens, dim %d in %.2f s: %.1f texts/s, %.1f tokens/s",
-                                s.texts, s.tokens, s.dimension, s.encodeSeconds, Double(s.texts) / secs,
-                                Double(s.tokens) / secs))
+            Console.info(
+                String(
+                    format: "embed: %d texts, %d tokens, dim %d in %.2f s: %.1f texts/s, %.1f tokens/s",
+                    s.texts, s.tokens, s.dimension, s.encodeSeconds, Double(s.texts) / secs,
+                    Double(s.tokens) / secs))
         }
     }
 }

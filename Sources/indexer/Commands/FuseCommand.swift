@@ -7,19 +7,19 @@ struct FuseCommand: Command {
     static let name = "fuse"
     static let summary = "fuse runs (reciprocal rank fusion or min-max score sum) into one"
     static let usage = """
-    usage: indexer fuse --method rrf|minmax [--k K] --top-n N --out RUN [--tag NAME] RUN...
+        usage: indexer fuse --method rrf|minmax [--k K] --top-n N --out RUN [--tag NAME] RUN...
 
-    Combines runs (say a lexical and a dense run) into one candidate list for the reranker.
-      rrf      reciprocal rank fusion: sum over runs of 1 / (K + rank), K default 60
-      minmax   sum over runs of (score - min) / (max - min), per query and run (1 when all equal)
-    A run's ranks come from sorting its lines by score descending, then document id
-    ascending; a document missing from a run gets nothing from it. Fused lists are ordered
-    by fused score descending, then document id ascending, and cut to N (docs/SEARCH.md).
+        Combines runs (say a lexical and a dense run) into one candidate list for the reranker.
+          rrf      reciprocal rank fusion: sum over runs of 1 / (K + rank), K default 60
+          minmax   sum over runs of (score - min) / (max - min), per query and run (1 when all equal)
+        A run's ranks come from sorting its lines by score descending, then document id
+        ascending; a document missing from a run gets nothing from it. Fused lists are ordered
+        by fused score descending, then document id ascending, and cut to N (docs/SEARCH.md).
 
-      --top-n N     results a query
-      --out RUN     the run file written
-      --tag NAME    run tag (default fused-rrf or fused-minmax)
-    """
+          --top-n N     results a query
+          --out RUN     the run file written
+          --tag NAME    run tag (default fused-rrf or fused-minmax)
+        """
 
     let paths: [String]
     let method: FusionMethod

@@ -7,11 +7,11 @@ struct InspectCommand: Command {
     static let name = "inspect"
     static let summary = "print an index's documents, shards, bytes and compression per section"
     static let usage = """
-    usage: indexer inspect INDEX_DIR
+        usage: indexer inspect INDEX_DIR
 
-    Prints documents, shards, total bytes, bytes per document, and stored bytes, raw bytes,
-    compression ratio and bytes per document for each section (vectors, ids, texts, ...).
-    """
+        Prints documents, shards, total bytes, bytes per document, and stored bytes, raw bytes,
+        compression ratio and bytes per document for each section (vectors, ids, texts, ...).
+        """
 
     let directory: String
 

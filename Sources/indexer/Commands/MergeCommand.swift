@@ -7,28 +7,28 @@ struct MergeCommand: Command {
     static let name = "merge"
     static let summary = "merge the partial runs of a distributed search into one run"
     static let usage = """
-    usage: indexer merge --top-n N --out RUN [--tag NAME] [--queries FILE] [--allow-partial]
-                         PARTIAL...
+        usage: indexer merge --top-n N --out RUN [--tag NAME] [--queries FILE] [--allow-partial]
+                             PARTIAL...
 
-    Reduces the partial runs written by 'indexer search --shard-id I' (one a shard) into the
-    top N a query under the search's order (score descending, then document id ascending):
-    the same bytes as one search over all shards, provided each partial was searched with a
-    --top-n of at least N. Scores are read back exactly; a partial not in the search's own
-    layout, a document in two partials, or partials from different query files are refused.
-    Each partial's sidecar (RUN.partial.json) must show one index, one query file and every
-    shard once: a missing shard, a shard given twice, a partial of another index or one
-    without a sidecar is refused, naming it (exit 2).
+        Reduces the partial runs written by 'indexer search --shard-id I' (one a shard) into the
+        top N a query under the search's order (score descending, then document id ascending):
+        the same bytes as one search over all shards, provided each partial was searched with a
+        --top-n of at least N. Scores are read back exactly; a partial not in the search's own
+        layout, a document in two partials, or partials from different query files are refused.
+        Each partial's sidecar (RUN.partial.json) must show one index, one query file and every
+        shard once: a missing shard, a shard given twice, a partial of another index or one
+        without a sidecar is refused, naming it (exit 2).
 
-      --top-n N     results a query
-      --out RUN     the run file written
-      --tag NAME    run tag (default: the partials' tag)
-      --queries F   the query file searched: fixes the order of queries that some partials
-                    lack (BM25 queries without a hit in some shard) when the partials alone
-                    do not
-      --allow-partial  merge even if shards are missing or partials lack a sidecar; the
-                    merged run is then marked incomplete in RUN.incomplete.json and a
-                    warning says so (a complete merge removes a stale marker)
-    """
+          --top-n N     results a query
+          --out RUN     the run file written
+          --tag NAME    run tag (default: the partials' tag)
+          --queries F   the query file searched: fixes the order of queries that some partials
+                        lack (BM25 queries without a hit in some shard) when the partials alone
+                        do not
+          --allow-partial  merge even if shards are missing or partials lack a sidecar; the
+                        merged run is then marked incomplete in RUN.incomplete.json and a
+                        warning says so (a complete merge removes a stale marker)
+        """
 
     let paths: [String]
     let topN: Int
@@ -49,14 +49,16 @@ struct MergeCommand: Command {
     }
 
     func run() throws {
-        try OutputPath.refuseOverwriting(output: ("merged run", out),
-                                         inputs: paths.map { ("partial run", $0) } + (queriesPath.map { [("queries", $0)] } ?? []))
+        try OutputPath.refuseOverwriting(
+            output: ("merged run", out),
+            inputs: paths.map { ("partial run", $0) } + (queriesPath.map { [("queries", $0)] } ?? []))
         let coverage = try PartialSet.check(paths: paths, allowPartial: allowPartial)
         let order = try queriesPath.map { try QueryReader.read(path: $0).map(\.id) }
         let s = try RunMerge.run(paths: paths, topN: topN, out: out, tag: tag, queryOrder: order)
         try PartialSet.mark(coverage, mergedRun: out)
         if !coverage.isComplete {
-            let missing = coverage.missing.isEmpty ? "" : "shards \(coverage.missing.map(String.init).joined(separator: ", ")) of \(coverage.shards ?? 0) missing; "
+            let missing =
+                coverage.missing.isEmpty ? "" : "shards \(coverage.missing.map(String.init).joined(separator: ", ")) of \(coverage.shards ?? 0) missing; "
             let unchecked = coverage.unchecked.isEmpty ? "" : "\(coverage.unchecked.count) partials without a sidecar; "
             Console.warning("\(out) is an INCOMPLETE merge (--allow-partial): \(missing)\(unchecked)marked in \(PartialSet.markerPath(for: out))")
         }

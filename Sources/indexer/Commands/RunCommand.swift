@@ -7,24 +7,24 @@ struct RunCommand: Command {
     static let name = "run"
     static let summary = "run a job file's pipeline: build, search, rerank, eval, report"
     static let usage = """
-    usage: indexer run JOB.json [--only build|search|rerank|eval|report] [--force]
-                       [--set KEY=VALUE]... [--quiet]
+        usage: indexer run JOB.json [--only build|search|rerank|eval|report] [--force]
+                           [--set KEY=VALUE]... [--quiet]
 
-    Runs build -> search -> rerank -> eval -> report as the job file describes (docs/JOBS.md).
-    Each step records what it was made from (input hashes, settings, model) in
-    OUTPUT/.state/; a step whose inputs did not change is skipped, so a cron run after a crash
-    or with nothing new does only what is missing. Every step is logged to OUTPUT/run-log.jsonl.
+        Runs build -> search -> rerank -> eval -> report as the job file describes (docs/JOBS.md).
+        Each step records what it was made from (input hashes, settings, model) in
+        OUTPUT/.state/; a step whose inputs did not change is skipped, so a cron run after a crash
+        or with nothing new does only what is missing. Every step is logged to OUTPUT/run-log.jsonl.
 
-    options:
-      --only STEP        run this step alone (its inputs must exist)
-      --force            run steps even when nothing changed
-      --set KEY=VALUE    override a job key (dotted, e.g. --set rerank.depth=50,
-                         --set corpus=/data/scifact/corpus.jsonl; paths relative to here)
-      --quiet            no progress on standard error
+        options:
+          --only STEP        run this step alone (its inputs must exist)
+          --force            run steps even when nothing changed
+          --set KEY=VALUE    override a job key (dotted, e.g. --set rerank.depth=50,
+                             --set corpus=/data/scifact/corpus.jsonl; paths relative to here)
+          --quiet            no progress on standard error
 
-    exit codes: 0 success, 1 a step failed, 2 bad job file or arguments,
-                3 a quality gate failed (the message names the metric, the figure and the bound)
-    """
+        exit codes: 0 success, 1 a step failed, 2 bad job file or arguments,
+                    3 a quality gate failed (the message names the metric, the figure and the bound)
+        """
 
     let jobPath: String
     let overrides: [String]

@@ -8,13 +8,13 @@ struct VerifyCommand: Command {
     static let name = "verify"
     static let summary = "check every checksum of an index (exit 1 on any fault)"
     static let usage = """
-    usage: indexer verify INDEX_DIR
+        usage: indexer verify INDEX_DIR
 
-    Checks manifest.json, each shard's size and SHA-256 against it, each shard's header,
-    section table, directories, every block checksum, that every block decodes, the id
-    lookup, and (for an index built with --lexical) the lexical index's structure: term
-    order, postings that decode to their frequencies, lengths that match the postings. Prints one line a fault on stderr and exits 1 if there is any, 0 otherwise.
-    """
+        Checks manifest.json, each shard's size and SHA-256 against it, each shard's header,
+        section table, directories, every block checksum, that every block decodes, the id
+        lookup, and (for an index built with --lexical) the lexical index's structure: term
+        order, postings that decode to their frequencies, lengths that match the postings. Prints one line a fault on stderr and exits 1 if there is any, 0 otherwise.
+        """
 
     let directory: String
 

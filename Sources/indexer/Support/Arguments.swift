@@ -1,4 +1,5 @@
 import Formats
+import Foundation
 
 /// The parsed words of one command line: `--name value`, `--name=value`, flags, positionals.
 ///
@@ -94,5 +95,3 @@ struct Arguments {
         string(name).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
 }
-
-import Foundation

@@ -16,7 +16,8 @@ final class ShellScenario {
         guard FileManager.default.fileExists(atPath: collection + "/corpus.jsonl") else { throw XCTSkip("no Cranfield at \(collection)") }
         dir = NSTemporaryDirectory() + "failures-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let setup = try sh("""
+        let setup = try sh(
+            """
             head -200 "$C/corpus.jsonl" > "$W/c200.jsonl"; head -50 "$W/c200.jsonl" > "$W/c50.jsonl"
             head -3 "$C/queries.jsonl" > "$W/q3.jsonl"
             "$B" build --corpus "$W/c200.jsonl" --out "$W/idx" --shards 2 --lexical --quiet
@@ -45,14 +46,17 @@ final class ShellScenario {
         try p.run()
         let deadline = DispatchTime.now() + timeout
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async { p.waitUntilExit(); done.signal() }
+        DispatchQueue.global().async {
+            p.waitUntilExit(); done.signal()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         if done.wait(timeout: deadline) == .timedOut {
             p.terminate()
             XCTFail("script timed out: \(script)")
         }
-        return IndexerProcess.Result(status: p.terminationStatus, signal: p.terminationReason == .uncaughtSignal,
-                                     stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return IndexerProcess.Result(
+            status: p.terminationStatus, signal: p.terminationReason == .uncaughtSignal,
+            stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
     /// The text of `$W/NAME`, or nil.

@@ -1,8 +1,9 @@
-import Foundation
-import XCTest
 import Formats
-@testable import Inference
+import Foundation
 import TestSupport
+import XCTest
+
+@testable import Inference
 
 /// `hf:ORG/NAME[@REV]` against loopback servers (a Hub and a CDN on another port) serving the
 /// tiny random checkpoint, into huggingface_hub's cache layout.
@@ -29,19 +30,26 @@ final class HubDownloaderTests: XCTestCase {
     /// weights through a redirect to the CDN, as the Hub serves LFS files.
     func serve(revision: String, commit: String, files: [String], from folder: String, repo: String = "org/tiny") throws {
         let siblings = (files + ["pytorch_model.bin", "onnx/model.onnx", ".gitattributes"]).map { ["rfilename": $0] }
-        hub.route("/api/models/\(repo)/revision/\(revision)",
-                  .init(status: 200, body: try JSONSerialization.data(withJSONObject: ["sha": commit, "siblings": siblings])))
+        hub.route(
+            "/api/models/\(repo)/revision/\(revision)",
+            .init(status: 200, body: try JSONSerialization.data(withJSONObject: ["sha": commit, "siblings": siblings])))
         for file in files {
             let body = try XCTUnwrap(FileManager.default.contents(atPath: folder + "/" + file), file)
             if file.hasSuffix(".safetensors") {
                 let sha = SHA256.hex(Array(body))
-                hub.route("/\(repo)/resolve/\(commit)/\(file)",
-                          .init(status: 302, headers: ["Location": "\(cdn.endpoint)/cdn/\(sha)", "X-Repo-Commit": commit,
-                                                       "X-Linked-Etag": "\"\(sha)\"", "X-Linked-Size": "\(body.count)"]))
+                hub.route(
+                    "/\(repo)/resolve/\(commit)/\(file)",
+                    .init(
+                        status: 302,
+                        headers: [
+                            "Location": "\(cdn.endpoint)/cdn/\(sha)", "X-Repo-Commit": commit,
+                            "X-Linked-Etag": "\"\(sha)\"", "X-Linked-Size": "\(body.count)",
+                        ]))
                 cdn.route("/cdn/\(sha)", .init(status: 200, headers: ["ETag": "\"cdn-etag\""], body: body))
             } else {
-                hub.route("/\(repo)/resolve/\(commit)/\(file)",
-                          .init(status: 200, headers: ["X-Repo-Commit": commit, "ETag": "\"git-\(SHA256.hex(Array(body)).prefix(40))\""], body: body))
+                hub.route(
+                    "/\(repo)/resolve/\(commit)/\(file)",
+                    .init(status: 200, headers: ["X-Repo-Commit": commit, "ETag": "\"git-\(SHA256.hex(Array(body)).prefix(40))\""], body: body))
             }
         }
     }
@@ -65,8 +73,9 @@ final class HubDownloaderTests: XCTestCase {
             XCTAssertEqual(FileManager.default.contents(atPath: dir + "/" + file), FileManager.default.contents(atPath: Self.model + "/" + file), file)
         }
         let weights = try XCTUnwrap(FileManager.default.contents(atPath: Self.model + "/model.safetensors"))
-        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/model.safetensors"),
-                       "../../blobs/" + SHA256.hex(Array(weights)), "X-Linked-Etag names the blob")
+        XCTAssertEqual(
+            try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/model.safetensors"),
+            "../../blobs/" + SHA256.hex(Array(weights)), "X-Linked-Etag names the blob")
         XCTAssertEqual(try String(contentsOfFile: repo + "/refs/main", encoding: .utf8), Self.mainCommit)
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: repo)), ["blobs", "snapshots", "refs"])
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: repo + "/blobs").contains { $0.hasSuffix(".incomplete") })
@@ -153,8 +162,9 @@ final class HubDownloaderTests: XCTestCase {
     }
 
     func testReferenceParsingAndEnvironment() throws {
-        XCTAssertEqual(try HubReference(parsing: "hf:cross-encoder/ms-marco-MiniLM-L-6-v2"),
-                       HubReference(repository: "cross-encoder/ms-marco-MiniLM-L-6-v2", revision: "main"))
+        XCTAssertEqual(
+            try HubReference(parsing: "hf:cross-encoder/ms-marco-MiniLM-L-6-v2"),
+            HubReference(repository: "cross-encoder/ms-marco-MiniLM-L-6-v2", revision: "main"))
         XCTAssertEqual(try HubReference(parsing: "hf:org/name@refs/pr/3")?.revision, "refs/pr/3")
         XCTAssertNil(try HubReference(parsing: "models/local"))
         for bad in ["hf:", "hf:a/b/c", "hf:org/../x", "hf:org/name@", "hf:org/na me"] {
@@ -171,7 +181,8 @@ final class HubDownloaderTests: XCTestCase {
         try "file-token\n".write(toFile: home + "/token", atomically: true, encoding: .utf8)
         XCTAssertEqual(HubDownloader(environment: ["HF_HOME": home]).token, "file-token")
         XCTAssertEqual(HubDownloader(environment: ["HF_HOME": home, "HF_TOKEN": "env"]).token, "env")
-        XCTAssertEqual(d.url(HubReference(repository: "o/n", revision: "refs/pr/3"), file: "config.json"),
-                       "https://huggingface.co/o/n/resolve/refs%2Fpr%2F3/config.json")
+        XCTAssertEqual(
+            d.url(HubReference(repository: "o/n", revision: "refs/pr/3"), file: "config.json"),
+            "https://huggingface.co/o/n/resolve/refs%2Fpr%2F3/config.json")
     }
 }

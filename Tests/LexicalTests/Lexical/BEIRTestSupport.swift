@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 import XCTest
 
 /// A BEIR collection from ../shared/data, as BEIR/Anserini encode it (document = title + " " + text).

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
+
 @testable import Lexical
 
 final class BM25Tests: XCTestCase {
@@ -49,14 +50,18 @@ final class BM25Tests: XCTestCase {
     /// count * idf * tf / (tf + k1 * (1 - b + b * dl / avgdl)), dl the decoded norm length.
     func testSearcherMatchesBruteForce() throws {
         var rng = SplitMix(seed: 99)
-        let words = ["alpha", "beta", "gamma", "delta", "cells", "cell", "protein", "proteins", "the", "of",
-                     "IL-6", "3.5", "Cancer's", "tumour", "tumours", "β-cells", "rats", "rat", "mice", "dose"]
+        let words = [
+            "alpha", "beta", "gamma", "delta", "cells", "cell", "protein", "proteins", "the", "of",
+            "IL-6", "3.5", "Cancer's", "tumour", "tumours", "β-cells", "rats", "rat", "mice", "dose",
+        ]
         let docs: [String] = (0..<400).map { i in
             let n = i % 50 == 0 ? 0 : Int.random(in: 1...(i % 9 == 0 ? 300 : 40), using: &rng)
             return (0..<n).map { _ in words[Int.random(in: 0..<words.count, using: &rng)] }.joined(separator: " ")
         }
-        let queries = ["cell protein", "the of", "tumour tumour rats dose", "IL-6 β-cells 3.5", "cancer", "unknown words",
-                       "alpha beta gamma delta cells proteins mice"]
+        let queries = [
+            "cell protein", "the of", "tumour tumour rats dose", "IL-6 β-cells 3.5", "cancer", "unknown words",
+            "alpha beta gamma delta cells proteins mice",
+        ]
         let analyzer = EnglishAnalyzer()
         let analyzed = docs.map { analyzer.analyze($0) }
         var documentFrequency: [String: Int] = [:]
@@ -119,9 +124,10 @@ final class BM25Tests: XCTestCase {
         let four = LexicalIndex.build(documents: docs, shardCount: 4)
         XCTAssertEqual(four.segments.count, 4)
         XCTAssertEqual(one.bm25.statistics, four.bm25.statistics)
-        XCTAssertEqual(one.bm25.statistics,
-                       four.segments.map { LexicalCollectionStatistics(headers: [$0.header]) }.reduce(
-                           LexicalCollectionStatistics(documentsWithTerms: 0, sumTotalTermFrequency: 0), +))
+        XCTAssertEqual(
+            one.bm25.statistics,
+            four.segments.map { LexicalCollectionStatistics(headers: [$0.header]) }.reduce(
+                LexicalCollectionStatistics(documentsWithTerms: 0, sumTotalTermFrequency: 0), +))
         XCTAssertEqual(one.bm25.averageLength, four.bm25.averageLength)
         let queries = ["a0 ab1", "日本3 é0", "x5 x5 zz9 a", "😀2", "abc10 abc11 abc12 e\u{301}1", "b"]
         for q in queries {
@@ -134,8 +140,9 @@ final class BM25Tests: XCTestCase {
         }
         XCTAssertEqual(try one.search(queries: queries, topK: 10), try four.search(queries: queries, topK: 10))
         // Any thread count gives the same results.
-        XCTAssertEqual(try four.search(queries: queries + queries, topK: 50, threads: 3),
-                       try four.search(queries: queries + queries, topK: 50, threads: 1))
+        XCTAssertEqual(
+            try four.search(queries: queries + queries, topK: 50, threads: 3),
+            try four.search(queries: queries + queries, topK: 50, threads: 1))
     }
 
     func testQueryTermsCountOncePerDistinctTermWithBoost() {

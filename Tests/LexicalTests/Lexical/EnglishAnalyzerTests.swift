@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Lexical
 
 /// Expected terms follow Lucene's `TestEnglishAnalyzer` (books, possessives, stopwords) and

@@ -1,7 +1,8 @@
-import Foundation
 import Formats
+import Foundation
 import ShardStore
 import XCTest
+
 @testable import Lexical
 
 /// Throughput and size figures for the README; runs only with LEXICAL_BENCH=1 (use
@@ -31,7 +32,8 @@ final class LexicalBenchmarkTests: XCTestCase {
         let analyzeDocsTime = clock.measure {
             for d in c.documents { analyzer.forEachTerm(d) { _ in tokenCount += 1 } }
         }
-        let parts = [segment.header.serialize(), segment.documentLengths.serialize(), segment.termIndex.serialize()]
+        let parts =
+            [segment.header.serialize(), segment.documentLengths.serialize(), segment.termIndex.serialize()]
             + segment.blocks.map { $0.serialize() }
         let raw = parts.reduce(0) { $0 + $1.count }
         let zstd = try parts.reduce(0) { $0 + (try BlockCodec.zstd.compress($1, level: BlockCodec.defaultLevel)).count }
@@ -50,16 +52,24 @@ final class LexicalBenchmarkTests: XCTestCase {
         let analyzeTime = clock.measure { for _ in 0..<rounds { for q in allQueries { _ = LexicalQuery(q, analyzer: analyzer) } } }
         func secs(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         let n = Double(queries.count * rounds)
-        print(String(format: "LEXBENCH scifact docs %d, terms %d, tokens %d; build %.3f s (%.0f docs/s)",
-                     c.documents.count, segment.header.termCount, tokens, secs(buildTime),
-                     Double(c.documents.count) / secs(buildTime)))
-        print(String(format: "LEXBENCH of which tokenizer alone %.3f s, analyzer alone %.3f s",
-                     secs(tokenizeTime), secs(analyzeDocsTime)))
-        print(String(format: "LEXBENCH index %d bytes raw (%.1f bytes/doc, %.2f bytes/token), zstd-3 %d bytes (%.1f bytes/doc)",
-                     raw, Double(raw) / Double(c.documents.count), Double(raw) / Double(tokens), zstd,
-                     Double(zstd) / Double(c.documents.count)))
-        print(String(format: "LEXBENCH %d queries x %d: top-1000 %.0f q/s, top-10 %.0f q/s, query analysis alone %.0f q/s (1 thread)",
-                     queries.count, rounds, n / secs(t1000), n / secs(t10), n / secs(analyzeTime)))
+        print(
+            String(
+                format: "LEXBENCH scifact docs %d, terms %d, tokens %d; build %.3f s (%.0f docs/s)",
+                c.documents.count, segment.header.termCount, tokens, secs(buildTime),
+                Double(c.documents.count) / secs(buildTime)))
+        print(
+            String(
+                format: "LEXBENCH of which tokenizer alone %.3f s, analyzer alone %.3f s",
+                secs(tokenizeTime), secs(analyzeDocsTime)))
+        print(
+            String(
+                format: "LEXBENCH index %d bytes raw (%.1f bytes/doc, %.2f bytes/token), zstd-3 %d bytes (%.1f bytes/doc)",
+                raw, Double(raw) / Double(c.documents.count), Double(raw) / Double(tokens), zstd,
+                Double(zstd) / Double(c.documents.count)))
+        print(
+            String(
+                format: "LEXBENCH %d queries x %d: top-1000 %.0f q/s, top-10 %.0f q/s, query analysis alone %.0f q/s (1 thread)",
+                queries.count, rounds, n / secs(t1000), n / secs(t10), n / secs(analyzeTime)))
         XCTAssertGreaterThan(hits, 0)
     }
 }

@@ -1,7 +1,8 @@
-import Foundation
 import Evaluation
 import Formats
+import Foundation
 import XCTest
+
 @testable import Lexical
 
 /// BM25 quality on BEIR test splits against Anserini's published "flat" regression figures
@@ -26,8 +27,10 @@ final class LexicalQualityTests: XCTestCase {
         var trec = TrecRun()
         for (q, list) in hits.enumerated() {
             for (r, h) in list.enumerated() {
-                trec.append(RunEntry(qid: c.queryIDs[q], docid: c.documentIDs[h.document], rank: r + 1,
-                                     score: Double(h.score), tag: "bm25"))
+                trec.append(
+                    RunEntry(
+                        qid: c.queryIDs[q], docid: c.documentIDs[h.document], rank: r + 1,
+                        score: Double(h.score), tag: "bm25"))
             }
         }
         if let dir = ProcessInfo.processInfo.environment["LEXICAL_RUN_DIR"] {
@@ -42,12 +45,16 @@ final class LexicalQualityTests: XCTestCase {
         let m = c.evaluate(hits.map { $0.map { c.documentIDs[$0.document] } }, k: 10, recallDepth: 100)
         // The project's trec_eval-exact evaluator, -c (all judged queries; NFCorpus has 15 with no hit).
         let qrels = Qrels(judgments: c.qrels)
-        let e = Evaluator.evaluate(run: trec, qrels: qrels, metrics: [.ndcg(cut: 10), .recall(cut: 100)],
-                                   rules: EvaluationRules(allJudged: true))
-        let f = Figures(ndcg: m.ndcg, recall: m.recall,
-                        trecEvalNDCG: e.mean(.ndcg(cut: 10)) ?? -1, trecEvalRecall: e.mean(.recall(cut: 100)) ?? -1)
-        print(String(format: "BM25 %@: nDCG@10 %.4f R@100 %.4f (rank order); trec_eval -c: nDCG@10 %.4f R@100 %.4f",
-                     name, f.ndcg, f.recall, f.trecEvalNDCG, f.trecEvalRecall))
+        let e = Evaluator.evaluate(
+            run: trec, qrels: qrels, metrics: [.ndcg(cut: 10), .recall(cut: 100)],
+            rules: EvaluationRules(allJudged: true))
+        let f = Figures(
+            ndcg: m.ndcg, recall: m.recall,
+            trecEvalNDCG: e.mean(.ndcg(cut: 10)) ?? -1, trecEvalRecall: e.mean(.recall(cut: 100)) ?? -1)
+        print(
+            String(
+                format: "BM25 %@: nDCG@10 %.4f R@100 %.4f (rank order); trec_eval -c: nDCG@10 %.4f R@100 %.4f",
+                name, f.ndcg, f.recall, f.trecEvalNDCG, f.trecEvalRecall))
         return f
     }
 

@@ -1,18 +1,19 @@
 import Formats
 import TestSupport
 import XCTest
-@testable import Lexical
 
+@testable import Lexical
 
 final class LexicalSegmentTests: XCTestCase {
     /// Random documents as term lists: a Zipf-ish vocabulary with multi-byte terms, empty
     /// documents, long documents and high term frequencies.
     static func randomDocuments(count: Int, seed: UInt64) -> [[[UInt8]]] {
         var rng = SplitMix(seed: seed)
-        let vocabulary: [[UInt8]] = (0..<400).map { i in
-            let base = ["a", "ab", "abc", "é", "e\u{301}", "ß", "日本", "x", "zz", "😀"][i % 10]
-            return Array("\(base)\(i / 10)".utf8)
-        } + [[0x61], [0x62]]
+        let vocabulary: [[UInt8]] =
+            (0..<400).map { i in
+                let base = ["a", "ab", "abc", "é", "e\u{301}", "ß", "日本", "x", "zz", "😀"][i % 10]
+                return Array("\(base)\(i / 10)".utf8)
+            } + [[0x61], [0x62]]
         return (0..<count).map { d -> [[UInt8]] in
             if d % 17 == 3 { return [] }
             let length = d % 31 == 0 ? 2000 : Int.random(in: 1...60, using: &rng)
@@ -73,9 +74,10 @@ final class LexicalSegmentTests: XCTestCase {
         // Empty segment.
         let empty = LexicalSegmentBuilder().finish()
         XCTAssertEqual(empty.blocks.count, 0)
-        let e2 = try LexicalSegment(header: LexicalSegmentHeader(bytes: empty.header.serialize()),
-                                    documentLengths: LexicalDocumentLengths(bytes: empty.documentLengths.serialize()),
-                                    termIndex: LexicalTermIndex(bytes: empty.termIndex.serialize()), blocks: [])
+        let e2 = try LexicalSegment(
+            header: LexicalSegmentHeader(bytes: empty.header.serialize()),
+            documentLengths: LexicalDocumentLengths(bytes: empty.documentLengths.serialize()),
+            termIndex: LexicalTermIndex(bytes: empty.termIndex.serialize()), blocks: [])
         XCTAssertEqual(e2, empty)
         // Large gaps and a huge term frequency.
         var b = LexicalSegmentBuilder()
@@ -111,7 +113,9 @@ final class LexicalSegmentTests: XCTestCase {
         // Parts that disagree are rejected when assembled.
         var header = segment.header
         header.sumTotalTermFrequency += 1
-        XCTAssertThrowsError(try LexicalSegment(header: header, documentLengths: segment.documentLengths,
-                                                termIndex: segment.termIndex, blocks: segment.blocks))
+        XCTAssertThrowsError(
+            try LexicalSegment(
+                header: header, documentLengths: segment.documentLengths,
+                termIndex: segment.termIndex, blocks: segment.blocks))
     }
 }

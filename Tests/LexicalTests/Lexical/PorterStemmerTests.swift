@@ -1,5 +1,6 @@
-import XCTest
 import Formats
+import XCTest
+
 @testable import Lexical
 
 final class PorterStemmerTests: XCTestCase {

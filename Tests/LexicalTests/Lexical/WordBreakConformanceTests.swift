@@ -1,6 +1,7 @@
-import Foundation
 import Formats
+import Foundation
 import XCTest
+
 @testable import Lexical
 
 /// StandardTokenizer against Unicode's UAX#29 conformance strings (WordBreakTest.txt, Unicode 15),
@@ -41,7 +42,8 @@ final class WordBreakConformanceTests: XCTestCase {
             // Known cause: UAX#29 WB3c (ZWJ × Extended_Pictographic) after a letter. Lucene's
             // grammar lets the letter absorb the ZWJ (WB4) and starts a new emoji token, so
             // "a ZWJ 🛑" is two tokens in Lucene and one segment in UAX#29.
-            let wb3cAfterLetter = input.count == 3 && input[0] == 0x61 && input[1] == 0x200D
+            let wb3cAfterLetter =
+                input.count == 3 && input[0] == 0x61 && input[1] == 0x200D
                 && got == [[0x61, 0x200D], [input[2]]]
             XCTAssertTrue(wb3cAfterLetter, "unexplained difference: " + text)
         }

@@ -1,8 +1,9 @@
-import Foundation
 import Evaluation
 import Formats
+import Foundation
 import ShardStore
 import XCTest
+
 @testable import Lexical
 
 /// The same BEIR figures as `LexicalQualityTests`, through the shard path: 4 shard files with
@@ -39,8 +40,9 @@ final class LexicalShardQualityTests: XCTestCase {
                 run.append(RunEntry(qid: c.queryIDs[q], docid: d.id, rank: r + 1, score: Double(d.score), tag: "bm25"))
             }
         }
-        let e = Evaluator.evaluate(run: run, qrels: Qrels(judgments: c.qrels), metrics: [.ndcg(cut: 10), .recall(cut: 100)],
-                                   rules: EvaluationRules(allJudged: true))
+        let e = Evaluator.evaluate(
+            run: run, qrels: Qrels(judgments: c.qrels), metrics: [.ndcg(cut: 10), .recall(cut: 100)],
+            rules: EvaluationRules(allJudged: true))
         return (e.mean(.ndcg(cut: 10)) ?? -1, e.mean(.recall(cut: 100)) ?? -1)
     }
 

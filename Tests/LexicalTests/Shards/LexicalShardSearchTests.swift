@@ -1,8 +1,9 @@
-import Foundation
 import Formats
+import Foundation
 import ShardStore
 import TestSupport
 import XCTest
+
 @testable import Lexical
 
 /// BM25 over lexical indexes stored in shard files: equal to a brute-force scorer, the same for
@@ -23,8 +24,10 @@ final class LexicalShardSearchTests: XCTestCase {
     /// that only the id order breaks).
     static func corpus(_ n: Int = 600) -> [(id: String, text: String)] {
         var rng = SplitMix(seed: 11)
-        let words = ["cell", "cells", "protein", "proteins", "the", "of", "IL-6", "3.5", "Cancer's", "tumour", "tumours",
-                     "β-cells", "rats", "rat", "mice", "dose", "gene", "expression", "risk", "trial", "naïve", "日本"]
+        let words = [
+            "cell", "cells", "protein", "proteins", "the", "of", "IL-6", "3.5", "Cancer's", "tumour", "tumours",
+            "β-cells", "rats", "rat", "mice", "dose", "gene", "expression", "risk", "trial", "naïve", "日本",
+        ]
         var out: [(String, String)] = []
         for i in 0..<n {
             let id = "d\((i * 7919) % 100_003)"
@@ -35,8 +38,10 @@ final class LexicalShardSearchTests: XCTestCase {
         return out
     }
 
-    static let queries = ["cell protein", "the of", "tumour tumour rats dose", "IL-6 β-cells 3.5", "cancer", "unknown words",
-                          "gene expression risk trial naïve 日本 mice", "cells"]
+    static let queries = [
+        "cell protein", "the of", "tumour tumour rats dose", "IL-6 β-cells 3.5", "cancer", "unknown words",
+        "gene expression risk trial naïve 日本 mice", "cells",
+    ]
 
     /// Writes `docs` into `shards` shard files by the sharding rule, with lexical indexes.
     func writeIndex(_ docs: [(id: String, text: String)], shards: Int, name: String, lexical: Bool = true) throws -> [ShardReader] {
@@ -44,8 +49,9 @@ final class LexicalShardSearchTests: XCTestCase {
         var builders: [LexicalSegmentBuilder] = []
         let analyzer = EnglishAnalyzer()
         for i in 0..<shards {
-            let s = ShardSettings(shardIndex: i, shardCount: shards, dimension: 2, encoding: .f32, codec: .zstd,
-                                  modelFingerprint: "test", buildSettings: "")
+            let s = ShardSettings(
+                shardIndex: i, shardCount: shards, dimension: 2, encoding: .f32, codec: .zstd,
+                modelFingerprint: "test", buildSettings: "")
             writers.append(try ShardWriter(path: "\(dir)/\(name)/" + ShardFormat.fileName(index: i, count: shards), settings: s))
             builders.append(LexicalSegmentBuilder())
         }

@@ -1,9 +1,10 @@
 import Formats
-import Inference
 import Foundation
 import Indexing
+import Inference
 import ShardStore
 import XCTest
+
 @testable import Retrieval
 
 /// A seeded generator for the dense tests (xorshift64*).
@@ -68,8 +69,10 @@ final class DenseFixture {
 
     /// Runs a search; returns the run file's bytes.
     @discardableResult
-    func search(index: String, queries: String, topN: Int, out: String, batch: Int = 64, threads: Int = 1,
-                shard: Int? = nil, qrels: String? = nil) throws -> (bytes: Data, summary: SearchSummary) {
+    func search(
+        index: String, queries: String, topN: Int, out: String, batch: Int = 64, threads: Int = 1,
+        shard: Int? = nil, qrels: String? = nil
+    ) throws -> (bytes: Data, summary: SearchSummary) {
         var o = SearchOptions(indexDirectory: index, queriesPath: queries, topN: topN, outPath: dir + "/" + out)
         o.batchSize = batch
         o.threads = threads

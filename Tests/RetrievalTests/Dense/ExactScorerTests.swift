@@ -1,5 +1,6 @@
 import CDenseKernels
 import XCTest
+
 @testable import Retrieval
 
 final class ExactScorerTests: XCTestCase {

@@ -3,6 +3,7 @@ import Formats
 import Foundation
 import ShardStore
 import XCTest
+
 @testable import Retrieval
 
 final class SearchJobTests: XCTestCase {

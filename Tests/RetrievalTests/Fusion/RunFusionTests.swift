@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import XCTest
+
 @testable import Retrieval
 
 final class RunFusionTests: XCTestCase {
@@ -13,8 +14,8 @@ final class RunFusionTests: XCTestCase {
     /// RRF by hand: ranks come from scores (not the rank column), missing documents add 0,
     /// ties in the fused score go to the smaller id.
     func testReciprocalRankFusion() {
-        let lexical = run([("q", "a", 9), ("q", "b", 7), ("q", "c", 7)])   // ranks a1 b2 c3
-        let dense = run([("q", "c", 0.2), ("q", "d", 0.9), ("q2", "z", 1)]) // ranks d1 c2
+        let lexical = run([("q", "a", 9), ("q", "b", 7), ("q", "c", 7)])  // ranks a1 b2 c3
+        let dense = run([("q", "c", 0.2), ("q", "d", 0.9), ("q2", "z", 1)])  // ranks d1 c2
         let fused = RunFusion.fuse([lexical, dense], method: .rrf(k: 60), topN: 10)
         XCTAssertEqual(fused.map(\.qid), ["q", "q2"])
         let q = fused[0].results

@@ -1,7 +1,8 @@
-import Foundation
 import Formats
-@testable import Retrieval
+import Foundation
 import XCTest
+
+@testable import Retrieval
 
 /// BM25 partial runs may lack a query that has no hit in their shard: the merge still finds the
 /// query file's order when the partials fix it, asks for the query file when they do not, and

@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import XCTest
+
 @testable import Retrieval
 
 final class RunMergeTests: XCTestCase {
