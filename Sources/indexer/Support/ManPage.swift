@@ -60,9 +60,10 @@ enum ManPage {
         the reranker earns its latency. The same inputs give the same bytes out for any thread count,
         batch size or shard count.
 
-        Results go to standard output and progress and messages to standard error; - as an --out is
-        standard output, and as an input standard input. --quiet hides progress; warnings and errors
-        always print. --help and help COMMAND print on standard output and exit 0; a usage error is
+        Results go to standard output and progress and messages to standard error. --out - writes a
+        run or an .npy to standard output; - as an input read line by line (corpus, queries, runs,
+        qrels, timings) is standard input, except embed --input. --quiet hides progress; warnings
+        and errors always print. --help and help COMMAND print on standard output and exit 0; a usage error is
         reported on standard error with exit 2. indexer completions bash|zsh|fish prints a completion
         script, indexer man this page.
         """
@@ -80,11 +81,15 @@ enum ManPage {
         return s
     }
 
-    /// Prose as roff lines: blank lines become paragraph breaks; indented lines keep their
-    /// break (roff starts a new line at leading spaces), so the commands' small tables survive.
+    /// Prose as roff lines: blank lines become paragraph breaks; an indented line stands on its
+    /// own line (roff breaks before leading spaces, `.br` after), so the commands' small tables
+    /// survive the filling.
     static func text(_ prose: String) -> String {
         prose.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.trimmingTrailingSpaces.isEmpty ? ".PP" : guardLine(escape(String($0))) }
+            .map { line -> String in
+                if line.trimmingTrailingSpaces.isEmpty { return ".PP" }
+                return guardLine(escape(String(line))) + (line.hasPrefix(" ") ? "\n.br" : "")
+            }
             .joined(separator: "\n")
     }
 
