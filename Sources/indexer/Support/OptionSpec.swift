@@ -55,6 +55,10 @@ struct OptionSpec: Sendable {
     /// The help with its default appended, as `--help` and the man page show it.
     var fullHelp: String {
         var s = help
+        // Name the fixed values unless the placeholder or the prose already does.
+        if !choices.isEmpty, value != choices.joined(separator: "|"), !choices.allSatisfy(help.contains) {
+            s += ": one of \(choices.joined(separator: "|"))"
+        }
         if let d = defaultText { s += " (default \(d))" }
         if repeatable { s += "; repeatable" }
         if !deprecatedAliases.isEmpty { s += "; \(deprecatedAliases.joined(separator: ", ")) is a deprecated alias" }
