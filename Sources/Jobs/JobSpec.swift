@@ -1,6 +1,7 @@
 import Evaluation
 import Formats
 import Foundation
+import Retrieval
 
 /// A job file: one pipeline (build → search → fuse → rerank → eval → report) for cron or CI.
 ///
@@ -42,7 +43,7 @@ public struct JobSpec: Sendable, Equatable {
         /// For hybrid: fusion method and depth each list is cut at.
         public var fusion: String = "rrf"
         public var rrfK: Int = 60
-        public var fusionDepth: Int = 1000
+        public var fusionDepth: Int = FusionMethod.defaultDepth
     }
     public var search: Search
 
@@ -174,7 +175,7 @@ extension JobSpec {
         search.batchSize = try sr.int("batch_size", default: 64, in: 1...4096)
         search.fusion = try sr.choice("fusion", ["rrf", "minmax"], default: "rrf")
         search.rrfK = try sr.int("rrf_k", default: 60, in: 0...100_000)
-        search.fusionDepth = try sr.int("fusion_depth", default: 1000, in: 1...100_000)
+        search.fusionDepth = try sr.int("fusion_depth", default: FusionMethod.defaultDepth, in: FusionMethod.depthRange)
         if search.retriever != "dense" && !index.lexical {
             throw IndexerError.badInput("search.retriever: '\(search.retriever)' needs \"index\": {\"lexical\": true}", path: path)
         }

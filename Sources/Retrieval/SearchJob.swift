@@ -42,7 +42,7 @@ public struct SearchOptions: Sendable {
     /// How hybrid fuses its two lists (RRF with k = 60 by default).
     public var fusion: FusionMethod = .rrf(k: FusionMethod.defaultK)
     /// For hybrid: each list (BM25, dense) is cut at this depth before fusion.
-    public var fusionDepth: Int = 1000
+    public var fusionDepth: Int = FusionMethod.defaultDepth
 
     /// Options with defaults for everything but the index, the queries, N and the output.
     public init(indexDirectory: String, queriesPath: String, topN: Int, outPath: String) {

@@ -11,11 +11,12 @@ let commands: [any Command.Type] = [
     RunCommand.self,
     SearchCommand.self, MergeCommand.self, FuseCommand.self,
     EmbedCommand.self, BenchSgemmCommand.self,
+    CompletionsCommand.self, ManCommand.self,
 ]
 
 func usageText() -> String {
     var s = "usage: indexer COMMAND [OPTIONS]\n\nOffline retrieval and reranking: build index shards, search, rerank, evaluate.\n\ncommands:\n"
-    for c in commands where !c.summary.isEmpty { s += "  " + c.name.padding(toLength: 10, withPad: " ", startingAt: 0) + c.summary + "\n" }
+    for c in commands where !c.summary.isEmpty { s += "  " + c.name.padding(toLength: 13, withPad: " ", startingAt: 0) + c.summary + "\n" }
     s += "\n'indexer COMMAND --help' (or 'indexer help COMMAND') shows a command's options; 'indexer --version' the version.\n"
     return s
 }

@@ -157,23 +157,3 @@ final class FailureBehaviourJobTests: XCTestCase {
         }
     }
 }
-
-/// The conventions the campaign's fixes touch (issue #19): help on stdout with exit 0, and the version.
-final class ConventionsTests: XCTestCase {
-    func testHelpGoesToStdoutAndVersionIsPrinted() throws {
-        for args in [["--version"], ["version"], ["-V"]] {
-            let r = try IndexerProcess.run(args)
-            XCTAssertEqual(r.status, 0, r.stderr)
-            XCTAssertTrue(r.stdout.hasPrefix("indexer ") && r.stdout.split(separator: ".").count == 3, r.stdout)
-        }
-        let help = try IndexerProcess.run(["help", "search"])
-        XCTAssertEqual(help.status, 0, help.stderr)
-        XCTAssertTrue(help.stdout.contains("--top-n"), help.stdout)
-        let top = try IndexerProcess.run(["--help"])
-        XCTAssertEqual(top.status, 0)
-        XCTAssertTrue(top.stdout.contains("usage: indexer COMMAND"), top.stdout)
-        let none = try IndexerProcess.run([])
-        XCTAssertEqual(none.status, 2)
-        XCTAssertTrue(none.stderr.contains("usage: indexer COMMAND") && none.stdout.isEmpty)
-    }
-}

@@ -9,6 +9,12 @@ public enum FusionMethod: Sendable, Equatable {
 
     /// The default RRF constant (Cormack et al. 2009).
     public static let defaultK = 60.0
+    /// Hybrid search's default depth: each list (BM25, dense) is cut here before fusion. The
+    /// one home of the figure: `indexer search --fusion-depth` and job files use it.
+    public static let defaultDepth = 1000
+    /// The fusion depths `indexer search` and job files accept (one range, so a job file and its
+    /// command line agree).
+    public static let depthRange = 1...100_000
 }
 
 /// `indexer fuse`: several runs (say lexical and dense) into one candidate list.

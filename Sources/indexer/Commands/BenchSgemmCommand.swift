@@ -7,18 +7,23 @@ import Inference
 struct BenchSgemmCommand: Command {
     static let name = "bench-sgemm"
     static let summary = ""  // hidden from `indexer help`
-    static let usage = """
-        usage: indexer bench-sgemm [--m M] [--n N] [--k K] [--threads T] [--seconds S]
-
+    static let synopsis = ["bench-sgemm [--m M] [--n N] [--k K] [--threads T] [--seconds S]"]
+    static let about = """
         Times C = A·Bᵀ (row-major float32, M×K times (N×K)ᵀ, like a linear layer) with OpenBLAS
         cblas_sgemm on T OpenBLAS threads for about S seconds; prints GFLOP/s on stdout.
-        Defaults: M 4096, N 1536, K 384 (MiniLM's FFN shape), T all cores, S 3.
         """
+    static let options: [OptionSpec] = [
+        .option("--m", "M", "rows of A and C", default: "4096"),
+        .option("--n", "N", "rows of B, columns of C", default: "1536"),
+        .option("--k", "K", "the inner dimension (MiniLM's FFN shape is the default)", default: "384"),
+        .option("--threads", "T", "OpenBLAS threads", default: "all cores"),
+        .option("--seconds", "S", "time to run for", default: "3"),
+    ]
 
     let m: Int, n: Int, k: Int, threads: Int, seconds: Double
 
     init(arguments: [String]) throws {
-        let a = try Arguments(arguments, options: ["--m", "--n", "--k", "--threads", "--seconds"])
+        let a = try Self.parse(arguments)
         m = try a.int("--m", default: 4096, in: 1...65536)!
         n = try a.int("--n", default: 1536, in: 1...65536)!
         k = try a.int("--k", default: 384, in: 1...65536)!

@@ -6,33 +6,35 @@ import Inference
 struct EmbedCommand: Command {
     static let name = "embed"
     static let summary = "embed JSON-line texts into a float32 .npy (row i = line i)"
-    static let usage = """
-        usage: indexer embed --input FILE --out FILE.npy [--model DIR|hf:ORG/NAME[@REV]]
-                             [--as text|query|document] [--query-prompt P] [--document-prompt P]
-                             [--batch-size B] [--threads T] [--max-length L] [--precision P] [--quiet]
-
+    static let synopsis = [
+        "embed --input FILE --out FILE.npy [--model DIR|hf:ORG/NAME[@REV]] [--as text|query|document] [--query-prompt P] "
+            + "[--document-prompt P] [--batch-size B] [--threads T] [--max-length L] [--precision P] [--quiet]"
+    ]
+    static let about = """
         Reads JSON lines (plain or .gz): a BEIR corpus record {"_id", "title", "text"} is
         embedded as (title + " " + text) stripped of surrounding whitespace, as BEIR does; any
         other object is embedded from its "text". Writes a NumPy .npy (format 1.0, '<f4', C
         order, shape (lines, dimension)) atomically; vectors are L2-normalised when the model
         has a Normalize module (docs/MODELS.md).
-
-          --model M         sentence-transformers folder or hf:ORG/NAME[@REV] (default
-                            models/all-MiniLM-L6-v2)
-          --as ROLE         text (default: the model's default prompt, as encode), query (its
-                            query prompt, as encode_query) or document (as encode_document)
-          --query-prompt P  replaces the model's query prompt ("" for none)
-          --document-prompt P  replaces the model's document prompt ("" for none)
-          --input FILE      the JSON-lines file
-          --out FILE.npy    the output
-          --batch-size B    texts per model call (default 32; does not change the output)
-          --threads T       encoder threads (default: all cores; does not change the output)
-          --max-length L    word pieces per text (default: the model's, 256 for MiniLM)
-          --precision P     fp32 (default), bf16 or int8 weight products (docs/QUANTISATION.md)
-          --quiet           no progress and no summary on stderr
-
-        Exit 2 for a malformed input line (file:line named), 1 for a missing or damaged model.
         """
+    static let options: [OptionSpec] = [
+        .modelOption("sentence-transformers"),
+        .option(
+            "--as", "ROLE",
+            "text (the model's default prompt, as encode), query (its query prompt, as encode_query) or document "
+                + "(as encode_document)", default: "text", choices: ["text", "query", "document"]),
+        .option("--query-prompt", "P", "replaces the model's query prompt (\"\" for none)"),
+        .option("--document-prompt", "P", "replaces the model's document prompt (\"\" for none)"),
+        .option("--input", "FILE", "the JSON-lines file", path: true),
+        .option("--out", "FILE.npy", "the output (- for stdout)", path: true),
+        .option("--batch-size", "B", "texts per model call; does not change the output", default: "32"),
+        .threadsOption("encoder threads"),
+        .option("--max-length", "L", "word pieces per text (2...100000)", default: "the model's, 256 for MiniLM"),
+        .precisionOption("weight products (docs/QUANTISATION.md)"),
+        .quiet("no progress and no summary on stderr"),
+        .logJSON,
+    ]
+    static let notes = "Exit 2 for a malformed input line (file:line named), 1 for a missing or damaged model."
 
     let model: String, input: String, output: String
     let batchSize: Int, threads: Int?, maxLength: Int?, quiet: Bool
@@ -40,12 +42,7 @@ struct EmbedCommand: Command {
     let precision: Precision
 
     init(arguments: [String]) throws {
-        let a = try Arguments(
-            arguments,
-            options: [
-                "--model", "--input", "--out", "--batch-size", "--threads", "--max-length",
-                "--as", "--query-prompt", "--document-prompt", "--precision",
-            ], flags: ["--quiet"])
+        let a = try Self.parse(arguments)
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         model = a.string("--model") ?? "models/all-MiniLM-L6-v2"
         input = try a.required("--input")

@@ -6,9 +6,10 @@ import ShardStore
 struct InspectCommand: Command {
     static let name = "inspect"
     static let summary = "print an index's documents, shards, bytes and compression per section"
-    static let usage = """
-        usage: indexer inspect INDEX_DIR
-
+    static let synopsis = ["inspect INDEX_DIR"]
+    static let options: [OptionSpec] = []
+    static let operands = Operands.paths
+    static let about = """
         Prints documents, shards, total bytes, bytes per document, and stored bytes, raw bytes,
         compression ratio and bytes per document for each section (vectors, ids, texts, ...).
         """
@@ -16,7 +17,7 @@ struct InspectCommand: Command {
     let directory: String
 
     init(arguments: [String]) throws {
-        let a = try Arguments(arguments, options: [])
+        let a = try Self.parse(arguments)
         guard a.positionals.count == 1 else { throw IndexerError(.usage, "expected one INDEX_DIR") }
         directory = a.positionals[0]
     }

@@ -6,10 +6,8 @@ import Retrieval
 struct MergeCommand: Command {
     static let name = "merge"
     static let summary = "merge the partial runs of a distributed search into one run"
-    static let usage = """
-        usage: indexer merge --top-n N --out RUN [--tag NAME] [--queries FILE] [--allow-partial]
-                             PARTIAL...
-
+    static let synopsis = ["merge --top-n N --out RUN [--tag NAME] [--queries FILE] [--allow-partial] PARTIAL..."]
+    static let about = """
         Reduces the partial runs written by 'indexer search --shard-id I' (one a shard) into the
         top N a query under the search's order (score descending, then document id ascending):
         the same bytes as one search over all shards, provided each partial was searched with a
@@ -18,17 +16,22 @@ struct MergeCommand: Command {
         Each partial's sidecar (RUN.partial.json) must show one index, one query file and every
         shard once: a missing shard, a shard given twice, a partial of another index or one
         without a sidecar is refused, naming it (exit 2).
-
-          --top-n N     results a query
-          --out RUN     the run file written
-          --tag NAME    run tag (default: the partials' tag)
-          --queries F   the query file searched: fixes the order of queries that some partials
-                        lack (BM25 queries without a hit in some shard) when the partials alone
-                        do not
-          --allow-partial  merge even if shards are missing or partials lack a sidecar; the
-                        merged run is then marked incomplete in RUN.incomplete.json and a
-                        warning says so (a complete merge removes a stale marker)
         """
+    static let options: [OptionSpec] = [
+        .option("--top-n", "N", "results a query (1...1000000)"),
+        .option("--out", "RUN", "the run file written (- for stdout)", path: true),
+        .option("--tag", "NAME", "run tag", default: "the partials' tag"),
+        .option(
+            "--queries", "FILE",
+            "the query file searched: fixes the order of queries that some partials lack (BM25 queries without a hit "
+                + "in some shard) when the partials alone do not", path: true),
+        .flag(
+            "--allow-partial",
+            "merge even if shards are missing or partials lack a sidecar; the merged run is then marked incomplete in "
+                + "RUN.incomplete.json and a warning says so (a complete merge removes a stale marker)"),
+        .logJSON,
+    ]
+    static let operands = Operands.paths
 
     let paths: [String]
     let topN: Int
@@ -38,7 +41,7 @@ struct MergeCommand: Command {
     let allowPartial: Bool
 
     init(arguments: [String]) throws {
-        let a = try Arguments(arguments, options: ["--top-n", "--out", "--tag", "--queries"], flags: ["--allow-partial"])
+        let a = try Self.parse(arguments)
         guard !a.positionals.isEmpty else { throw IndexerError(.usage, "no partial runs given") }
         paths = a.positionals
         topN = try a.int("--top-n", in: 1...1_000_000) ?? { throw IndexerError(.usage, "missing --top-n") }()

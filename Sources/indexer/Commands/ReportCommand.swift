@@ -7,61 +7,63 @@ import Reranking
 struct ReportCommand: Command {
     static let name = "report"
     static let summary = "decide whether reranking pays: headroom, gain, significance, cost"
-    static let usage = """
-        usage: indexer report --qrels FILE --first-stage RUN --reranked RUN [--timings FILE] [--k 10]
-                              [--depth N] [--out DIR] [--all-judged]
-               indexer report --qrels FILE --first-stage RUN --sweep 10,20,50,100
-                              --reranked RUN10 --reranked RUN20 ... [--timings T10 --timings T20 ...]
-
+    static let synopsis = [
+        "report --qrels FILE --first-stage RUN --reranked RUN [--timings FILE] [--k 10] [--depth N] [--out DIR] [--all-judged]",
+        "report --qrels FILE --first-stage RUN --sweep 10,20,50,100 --reranked RUN10 --reranked RUN20 ... "
+            + "[--timings T10 --timings T20 ...]",
+        "report --qrels FILE --first-stage RUN --reranked NAME=RUN... [--timings NAME=FILE...] [--baseline NAME=RUN...]",
+    ]
+    static let about = """
         Writes DIR/report.md (for people), DIR/report.json (the same figures), and with --sweep
         DIR/sweep.svg and DIR/sweep.csv (nDCG@k and latency against rerank depth). Prints the
         verdict: reranking pays | reranking hurts | the first stage is already precise |
         recall is the problem | gain not significant, with its reason; the thresholds are in the report.
-
-        options:
-          --qrels FILE          judgments (TREC or BEIR TSV)
-          --first-stage RUN     the candidates the reranker reordered
-          --reranked RUN        the reranked run (repeat once per --sweep depth, in the same order)
-          --timings FILE        the rerank job's timings (JSON lines qid/pairs/tokens/ms; repeat per depth)
-          --k K                 cutoff for nDCG/P/MRR at the top (default 10)
-          --depth N             rerank depth without --sweep (default: longest reranked list)
-          --sweep LIST          comma-separated depths, one per --reranked run
-          --out DIR             output folder (default: report)
-          --permutations N      sign flips of the randomisation test (default 10000)
-          --seed N              its seed (default 20240601)
-          --alpha P             significance level (default 0.05)
-          --min-gain G          smallest nDCG@k gain that counts (default 0.01)
-          --latency-budget-ms B a run that pays but whose p95 rerank ms per query is over B
-                                is "pays but does not fit" (the verdict names a depth that fits)
-          --keep-gain F         the sweep's cheapest depth keeps at least this share of the best gain (default 0.9)
-          --all-judged          judged queries missing from the first stage count as 0
-          --note TEXT           a paragraph about the inputs, shown under the verdict
-
-        several rerankers (each NAME=RUN one configuration; a name repeated = that model at another depth):
-          --reranked NAME=RUN   a named reranked run over the same first stage (repeatable)
-          --timings NAME=FILE   its timings (one per named run, in order)
-        The verdict is about the cheapest configuration (p50) indistinguishable from the best
-        (paired randomisation test against the best, Holm-corrected); DIR/frontier.svg plots
-        nDCG@k against ms per query with the Pareto frontier.
-          --baseline NAME=RUN   a cheaper alternative without a reranker (bm25, dense, hybrid; repeatable);
-                                "the baseline is better" / "no better than the baseline" when it wins
-          --queries FILE        query texts for the per-query drill-down
-          --index DIR | --corpus FILE  document texts for the drill-down (first words of each)
-          --drill-down N        queries listed on each side (lost most, won most; default 5, 0 = none)
+        """
+    static let options: [OptionSpec] = [
+        .option("--qrels", "FILE", "judgments (TREC or BEIR TSV)", path: true),
+        .option("--first-stage", "RUN", "the candidates the reranker reordered", path: true),
+        .option(
+            "--reranked", "RUN",
+            "the reranked run (once per --sweep depth, in the same order), or NAME=RUN: one configuration of several "
+                + "rerankers (a name repeated = that model at another depth)", path: true, repeatable: true),
+        .option(
+            "--timings", "FILE",
+            "the rerank job's timings (JSON lines qid/pairs/tokens/ms), one per --reranked run; "
+                + "NAME=FILE for named runs", path: true, repeatable: true),
+        .option("--k", "K", "cutoff for nDCG/P/MRR at the top", default: "10"),
+        .option("--depth", "N", "rerank depth without --sweep", default: "longest reranked list"),
+        .option("--sweep", "LIST", "comma-separated depths, one per --reranked run"),
+        .option("--out", "DIR", "output folder", default: "report", path: true),
+        .option("--permutations", "N", "sign flips of the randomisation test", default: "10000"),
+        .option("--seed", "N", "its seed", default: "20240601"),
+        .option("--alpha", "P", "significance level", default: "0.05"),
+        .option("--min-gain", "G", "smallest nDCG@k gain that counts", default: "0.01"),
+        .option(
+            "--latency-budget-ms", "B",
+            "a run that pays but whose p95 rerank ms per query is over B is \"pays but does not fit\" (the verdict names a depth that fits)"),
+        .option("--keep-gain", "F", "the sweep's cheapest depth keeps at least this share of the best gain", default: "0.9"),
+        .flag("--all-judged", "judged queries missing from the first stage count as 0"),
+        .option("--note", "TEXT", "a paragraph about the inputs, shown under the verdict"),
+        .option(
+            "--baseline", "NAME=RUN",
+            "a cheaper alternative without a reranker (bm25, dense, hybrid); \"the baseline is better\" / "
+                + "\"no better than the baseline\" when it wins", path: true, repeatable: true),
+        .option("--queries", "FILE", "query texts for the per-query drill-down", path: true),
+        .option("--index", "DIR", "document texts for the drill-down, from an index (first words of each)", path: true),
+        .option("--corpus", "FILE", "document texts for the drill-down, from a corpus (excludes --index)", path: true),
+        .option("--drill-down", "N", "queries listed on each side (lost most, won most; 0 = none)", default: "5"),
+    ]
+    static let notes = """
+        With several named rerankers (--reranked NAME=RUN), the verdict is about the cheapest
+        configuration (p50) indistinguishable from the best (paired randomisation test against the
+        best, Holm-corrected); DIR/frontier.svg plots nDCG@k against ms per query with the Pareto
+        frontier.
         """
 
     let request: ReportRequest
 
     init(arguments: [String]) throws {
-        let a = try Arguments(
-            arguments,
-            options: [
-                "--qrels", "--first-stage", "--reranked", "--timings", "--k", "--depth",
-                "--sweep", "--out", "--permutations", "--seed", "--alpha", "--min-gain", "--note",
-                "--latency-budget-ms", "--keep-gain", "--baseline", "--queries", "--index",
-                "--corpus", "--drill-down",
-            ],
-            flags: ["--all-judged"])
+        let a = try Self.parse(arguments)
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         var reranked = a.strings("--reranked")
         guard !reranked.isEmpty else { throw IndexerError(.usage, "missing --reranked") }

@@ -7,12 +7,12 @@ import Reranking
 struct RerankCommand: Command {
     static let name = "rerank"
     static let summary = "rerank the top K candidates of a run with a cross-encoder"
-    static let usage = """
-        usage: indexer rerank --candidates RUN --queries FILE --docs INDEX_DIR|CORPUS --depth K --out RUN
-                              [--model DIR|hf:ORG/NAME[@REV]] [--tail keep|drop] [--batch-size B]
-                              [--max-length N] [--interpolate W] [--timings FILE] [--tag NAME]
-                              [--threads T] [--precision P] [--quiet]
-
+    static let synopsis = [
+        "rerank --candidates RUN --queries FILE --docs INDEX_DIR|CORPUS --depth K --out RUN [--model DIR|hf:ORG/NAME[@REV]] "
+            + "[--tail keep|drop] [--batch-size B] [--max-length N] [--interpolate W] [--timings FILE] [--tag NAME] "
+            + "[--threads T] [--precision P] [--quiet]"
+    ]
+    static let about = """
         Per query, the first K candidates of RUN (first-stage order: score descending, then the rank
         field, then file order) are scored by the cross-encoder and sorted by its score (ties keep
         first-stage order); with an interpolation weight W (--interpolate, or the model's declared
@@ -20,40 +20,38 @@ struct RerankCommand: Command {
         scores. The tail below K keeps its first-stage order under them (keep, the
         default: tail scores are min(head) - 1 - i) or is dropped. Queries are written in RUN's
         order. The output is the same bytes for any batch size or thread count.
-
-        options:
-          --candidates RUN     first-stage TREC run (any tool)
-          --queries FILE       queries (BEIR queries.jsonl or qid<TAB>text TSV)
-          --docs PATH          index folder (reads the shards' text) or corpus file (BEIR JSON lines / TSV)
-          --depth K            candidates reranked per query
-          --out RUN            reranked run (written atomically)
-          --model M            cross-encoder folder, or hf:ORG/NAME[@REV] (downloaded into the Hub cache;
-                               HF_ENDPOINT, HF_HOME, HF_HUB_OFFLINE, HF_TOKEN apply);
-                               default: models/indexer-reranker-minilm-l6
-          --tail keep|drop     what to do below K (default keep)
-          --batch-size B       pairs per model call (default 32; does not change the output)
-          --max-length N       word pieces per pair, special tokens included (default: the model's
-                               tokenizer_config.json model_max_length, else 512)
-          --interpolate W      weight of the first stage's score in the head's order, 0...1; scale-free
-                               (per-query z-scores); default: the model's config.json indexer_interpolate
-                               (the default reranker: 0.7), else 0 (the cross-encoder alone)
-          --timings FILE       JSON lines, one a query: pairs, tokens, ms (read by indexer report)
-          --tag NAME           run tag (default rerank)
-          --threads T          model threads (default: all cores; does not change the output)
-          --precision P        fp32 (default), bf16 or int8 cross-encoder (docs/QUANTISATION.md)
-          --quiet              no progress on stderr
         """
+    static let options: [OptionSpec] = [
+        .option("--candidates", "RUN", "first-stage TREC run (any tool)", path: true),
+        .option("--queries", "FILE", "queries (BEIR queries.jsonl or qid<TAB>text TSV)", path: true),
+        .option("--docs", "PATH", "index folder (reads the shards' text) or corpus file (BEIR JSON lines / TSV)", path: true),
+        .option("--depth", "K", "candidates reranked per query (1...1000000)"),
+        .option("--out", "RUN", "reranked run (written atomically; - for stdout)", path: true),
+        .option(
+            "--model", "M",
+            "cross-encoder folder, or hf:ORG/NAME[@REV] (downloaded into the Hub cache; HF_ENDPOINT, HF_HOME, "
+                + "HF_HUB_OFFLINE, HF_TOKEN apply)", default: "models/indexer-reranker-minilm-l6", path: true),
+        .option("--tail", "keep|drop", "what to do below K", default: "keep", choices: TailPolicy.allCases.map(\.rawValue)),
+        .option("--batch-size", "B", "pairs per model call; does not change the output", default: "32"),
+        .option(
+            "--max-length", "N", "word pieces per pair, special tokens included",
+            default: "the model's tokenizer_config.json model_max_length, else 512"),
+        .option(
+            "--interpolate", "W",
+            "weight of the first stage's score in the head's order, 0...1; scale-free (per-query z-scores)",
+            default: "the model's config.json indexer_interpolate (the default reranker: 0.7), else 0 (the cross-encoder alone)"),
+        .option("--timings", "FILE", "JSON lines, one a query: pairs, tokens, ms (read by indexer report)", path: true),
+        .option("--tag", "NAME", "run tag", default: "rerank"),
+        .threadsOption("model threads"),
+        .precisionOption("cross-encoder (docs/QUANTISATION.md)"),
+        .quiet(),
+        .logJSON,
+    ]
 
     let options: RerankOptions
 
     init(arguments: [String]) throws {
-        let a = try Arguments(
-            arguments,
-            options: [
-                "--candidates", "--queries", "--docs", "--model", "--depth", "--out",
-                "--tail", "--batch-size", "--max-length", "--interpolate", "--timings", "--tag",
-                "--threads", "--precision",
-            ], flags: ["--quiet"])
+        let a = try Self.parse(arguments)
         guard a.positionals.isEmpty else {
             throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'")
         }

@@ -6,22 +6,25 @@ import Jobs
 struct RunCommand: Command {
     static let name = "run"
     static let summary = "run a job file's pipeline: build, search, rerank, eval, report"
-    static let usage = """
-        usage: indexer run JOB.json [--only build|search|rerank|eval|report] [--force]
-                           [--set KEY=VALUE]... [--quiet]
-
+    static let synopsis = ["run JOB.json [--only build|search|rerank|eval|report] [--force] [--set KEY=VALUE]... [--quiet]"]
+    static let about = """
         Runs build -> search -> rerank -> eval -> report as the job file describes (docs/JOBS.md).
         Each step records what it was made from (input hashes, settings, model) in
         OUTPUT/.state/; a step whose inputs did not change is skipped, so a cron run after a crash
         or with nothing new does only what is missing. Every step is logged to OUTPUT/run-log.jsonl.
-
-        options:
-          --only STEP        run this step alone (its inputs must exist)
-          --force            run steps even when nothing changed
-          --set KEY=VALUE    override a job key (dotted, e.g. --set rerank.depth=50,
-                             --set corpus=/data/scifact/corpus.jsonl; paths relative to here)
-          --quiet            no progress on standard error
-
+        """
+    static let options: [OptionSpec] = [
+        .option("--only", "STEP", "run this step alone (its inputs must exist)", choices: JobStep.allCases.map(\.rawValue)),
+        .flag("--force", "run steps even when nothing changed"),
+        .option(
+            "--set", "KEY=VALUE",
+            "override a job key (dotted, e.g. --set rerank.depth=50, --set corpus=/data/scifact/corpus.jsonl; paths relative to here)",
+            repeatable: true),
+        .quiet("no progress on standard error"),
+        .logJSON,
+    ]
+    static let operands = Operands.paths
+    static let notes = """
         exit codes: 0 success, 1 a step failed, 2 bad job file or arguments,
                     3 a quality gate failed (the message names the metric, the figure and the bound)
         """
@@ -31,7 +34,7 @@ struct RunCommand: Command {
     let options: JobRunOptions
 
     init(arguments: [String]) throws {
-        let a = try Arguments(arguments, options: ["--only", "--set"], flags: ["--force", "--quiet"])
+        let a = try Self.parse(arguments)
         guard a.positionals.count == 1 else { throw IndexerError(.usage, "give exactly one JOB file") }
         jobPath = a.positionals[0]
         overrides = a.strings("--set")

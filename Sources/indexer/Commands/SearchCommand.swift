@@ -9,54 +9,63 @@ import Retrieval
 struct SearchCommand: Command {
     static let name = "search"
     static let summary = "exact top-N dense, BM25 or hybrid search of a query file over an index (TREC run)"
-    static let usage = """
-        usage: indexer search --index INDEX_DIR --queries FILE --top-n N --out RUN [--qrels FILE]
-                              [--tag NAME] [--shard-id I|env] [--model M] [--query-prompt P]
-                              [--document-prompt P] [--batch-size B]
-                              [--threads T] [--retriever dense|bm25|hybrid] [--k1 K1] [--b B]
-                              [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--precision P] [--quiet]
-                              [--query-vectors FILE]
-               indexer search --index INDEX_DIR --queries FILE [--qrels FILE] [--model DIR]
-                              --write-query-vectors FILE
-
+    static let synopsis = [
+        "search --index INDEX_DIR --queries FILE --top-n N --out RUN [--qrels FILE] [--tag NAME] [--shard-id I|env] [--model M] "
+            + "[--query-prompt P] [--document-prompt P] [--batch-size B] [--threads T] [--retriever dense|bm25|hybrid] "
+            + "[--k1 K1] [--b B] [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--precision P] [--quiet] "
+            + "[--query-vectors FILE]",
+        "search --index INDEX_DIR --queries FILE [--qrels FILE] [--model DIR] --write-query-vectors FILE",
+    ]
+    static let about = """
         Embeds every query once with the index's bi-encoder, scores it against every document
         of every shard by exact inner product, and writes the top N a query as a TREC run
         (qid Q0 docid rank score tag; ranks from 1; queries in file order). Ties: score
         descending, then document id ascending (UTF-8 bytes). The run is the same bytes for
         any thread count, batch size or shard count (docs/SEARCH.md).
-
-          --index INDEX_DIR   the index folder (indexer build)
-          --queries FILE      BEIR queries.jsonl or TSV qid<TAB>text (plain or .gz)
-          --top-n N           results a query
-          --out RUN           the run file written
-          --qrels FILE        search only the queries judged in this qrels file (a BEIR split)
-          --tag NAME          run tag (default indexer-dense)
-          --shard-id I|env    search only shard I and write a partial run for indexer merge,
-                              with its sidecar RUN.partial.json (index, shard, query digest);
-                              env: I is JOB_COMPLETION_INDEX, else SLURM_ARRAY_TASK_ID (without
-                              --shard-id those variables are ignored)
-          --model M           bi-encoder folder or hf:ORG/NAME[@REV] (default
-                              models/all-MiniLM-L6-v2); it must be the model the index was built with
-          --query-prompt P, --document-prompt P
-                              prompt overrides; they must be the build's (the fingerprint holds them)
-          --batch-size B      queries a model call (default 64; does not change the output)
-          --threads T         threads (default: all cores; does not change the output)
-          --retriever R       dense (default): the bi-encoder; bm25: the shards' lexical index
-                              (indexer build --lexical; no model needed); hybrid: both, each cut
-                              at --fusion-depth, fused into one candidate list
-          --k1 K1, --b B      BM25 parameters (default 0.9 and 0.4, Anserini's)
-          --fusion F          hybrid fusion: rrf (default) or minmax (docs/SEARCH.md)
-          --rrf-k K           the RRF constant (default 60)
-          --fusion-depth D    hybrid: results taken from each list before fusion (default 1000)
-          --write-query-vectors FILE
-                              embed the queries once into FILE (model and query digest in its
-                              header) and search nothing: no --top-n, --out or --shard-id
-          --query-vectors FILE
-                              take the query vectors from FILE instead of embedding them; a file
-                              from another model, dimension or query file is refused
-          --precision P       query encoder fp32 (default), bf16 or int8: the index's (it is in the fingerprint)
-          --quiet             no progress or summary on stderr (warnings stay)
-
+        """
+    static let options: [OptionSpec] = [
+        .option("--index", "INDEX_DIR", "the index folder (indexer build)", path: true),
+        .option("--queries", "FILE", "BEIR queries.jsonl or TSV qid<TAB>text (plain or .gz)", path: true),
+        .option("--top-n", "N", "results a query (1...1000000)"),
+        .option("--out", "RUN", "the run file written (- for stdout)", path: true),
+        .option("--qrels", "FILE", "search only the queries judged in this qrels file (a BEIR split)", path: true),
+        .option("--tag", "NAME", "run tag", default: "indexer-RETRIEVER"),
+        .option(
+            "--shard-id", "I|env",
+            "search only shard I and write a partial run for indexer merge, with its sidecar RUN.partial.json (index, "
+                + "shard, query digest); env: I is JOB_COMPLETION_INDEX, else SLURM_ARRAY_TASK_ID (without --shard-id "
+                + "those variables are ignored)"),
+        .modelOption("bi-encoder", more: "; it must be the model the index was built with"),
+        .option("--query-prompt", "P", "query prompt override; it must be the build's (the fingerprint holds it)"),
+        .option("--document-prompt", "P", "document prompt override; it must be the build's"),
+        .option("--batch-size", "B", "queries a model call; does not change the output", default: "64"),
+        .threadsOption(),
+        .option(
+            "--retriever", "R",
+            "dense: the bi-encoder; bm25: the shards' lexical index (indexer build --lexical; no model needed); hybrid: "
+                + "both, each cut at --fusion-depth, fused into one candidate list", default: "dense",
+            choices: ["dense", "bm25", "hybrid"]),
+        .option("--k1", "K1", "BM25 k1, 0...1000", default: "0.9, Anserini's"),
+        .option("--b", "B", "BM25 b, 0...1", default: "0.4, Anserini's"),
+        .option("--fusion", "F", "hybrid fusion: rrf or minmax (docs/SEARCH.md)", default: "rrf", choices: ["rrf", "minmax"]),
+        .option("--rrf-k", "K", "the RRF constant, 0...1000000 (hybrid)", default: "\(Int(FusionMethod.defaultK))"),
+        .option(
+            "--fusion-depth", "D",
+            "hybrid: results taken from each list before fusion, \(FusionMethod.depthRange.lowerBound)...\(FusionMethod.depthRange.upperBound)",
+            default: "\(FusionMethod.defaultDepth)"),
+        .option(
+            "--write-query-vectors", "FILE",
+            "embed the queries once into FILE (model and query digest in its header) and search nothing: no --top-n, "
+                + "--out or --shard-id", path: true),
+        .option(
+            "--query-vectors", "FILE",
+            "take the query vectors from FILE instead of embedding them; a file from another model, dimension or "
+                + "query file is refused", path: true),
+        .precisionOption("query encoder: the index's (it is in the fingerprint)"),
+        .quiet("no progress or summary on stderr"),
+        .logJSON,
+    ]
+    static let notes = """
         BM25 statistics (N, average length, df) are those of the whole index, also with
         --shard-id, so partial BM25 runs merge into the one-machine run (docs/LEXICAL.md).
         Hybrid searches every shard (fusion needs global ranks); distributed, run bm25 and dense
@@ -70,14 +79,7 @@ struct SearchCommand: Command {
     let writeVectors: String?
 
     init(arguments: [String]) throws {
-        let a = try Arguments(
-            arguments,
-            options: [
-                "--index", "--queries", "--top-n", "--out", "--qrels", "--tag", "--shard-id",
-                "--model", "--query-prompt", "--document-prompt", "--batch-size", "--threads", "--retriever", "--k1", "--b",
-                "--fusion", "--rrf-k", "--fusion-depth",
-                "--write-query-vectors", "--query-vectors", "--precision",
-            ], flags: ["--quiet"])
+        let a = try Self.parse(arguments)
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         writeVectors = a.string("--write-query-vectors")
         if writeVectors != nil {
@@ -116,7 +118,7 @@ struct SearchCommand: Command {
         let fusion = try a.choice("--fusion", ["rrf", "minmax"], default: "rrf")
         let k = try a.int("--rrf-k", default: 60, in: 0...1_000_000)!
         o.fusion = fusion == "rrf" ? .rrf(k: Double(k)) : .minMax
-        o.fusionDepth = try a.int("--fusion-depth", default: 1000, in: 1...1_000_000)!
+        o.fusionDepth = try a.int("--fusion-depth", default: FusionMethod.defaultDepth, in: FusionMethod.depthRange)!
         if o.retriever != .hybrid {
             for name in ["--fusion", "--rrf-k", "--fusion-depth"] where a.string(name) != nil {
                 throw IndexerError(.usage, "\(name) applies to --retriever hybrid only")

@@ -6,25 +6,25 @@ import Tokenization
 struct TokenizeCommand: Command {
     static let name = "tokenize"
     static let summary = "count a corpus's word pieces (truncation, longest) and time the tokenizer"
-    static let usage = """
-        usage: indexer tokenize --corpus FILE [--model DIR] [--max-length N]
-
+    static let synopsis = ["tokenize --corpus FILE [--model DIR] [--max-length N]"]
+    static let about = """
         Tokenises every document (title + " " + text) with the model's WordPiece tokenizer, on one
         thread, and prints: documents, word pieces (mean, longest), how many documents encode
         truncates at --max-length, and pieces/s and documents/s. The corpus is loaded first, so
         the timings exclude reading and parsing.
-
-          --corpus FILE     BEIR corpus.jsonl or collection.tsv (plain or .gz)
-          --model DIR       model folder with tokenizer.json or vocab.txt (default models/all-MiniLM-L6-v2)
-          --max-length N    the encode length, special tokens included (default 256)
         """
+    static let options: [OptionSpec] = [
+        .option("--corpus", "FILE", "BEIR corpus.jsonl or collection.tsv (plain or .gz)", path: true),
+        .option("--model", "DIR", "model folder with tokenizer.json or vocab.txt", default: "models/all-MiniLM-L6-v2", path: true),
+        .option("--max-length", "N", "the encode length, special tokens included", default: "256"),
+    ]
 
     let corpus: String
     let model: String
     let maxLength: Int
 
     init(arguments: [String]) throws {
-        let a = try Arguments(arguments, options: ["--corpus", "--model", "--max-length"])
+        let a = try Self.parse(arguments)
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
         corpus = try a.required("--corpus")
         model = a.string("--model") ?? "models/all-MiniLM-L6-v2"

@@ -7,9 +7,10 @@ import ShardStore
 struct VerifyCommand: Command {
     static let name = "verify"
     static let summary = "check every checksum of an index (exit 1 on any fault)"
-    static let usage = """
-        usage: indexer verify INDEX_DIR
-
+    static let synopsis = ["verify INDEX_DIR"]
+    static let options: [OptionSpec] = []
+    static let operands = Operands.paths
+    static let about = """
         Checks manifest.json, each shard's size and SHA-256 against it, each shard's header,
         section table, directories, every block checksum, that every block decodes, the id
         lookup, and (for an index built with --lexical) the lexical index's structure: term
@@ -19,7 +20,7 @@ struct VerifyCommand: Command {
     let directory: String
 
     init(arguments: [String]) throws {
-        let a = try Arguments(arguments, options: [])
+        let a = try Self.parse(arguments)
         guard a.positionals.count == 1 else { throw IndexerError(.usage, "expected one INDEX_DIR") }
         directory = a.positionals[0]
     }

@@ -11,8 +11,9 @@ struct Arguments {
     /// Words that are not options, in order.
     private(set) var positionals: [String] = []
 
-    /// Parses `words` against the declared option names (taking a value) and flags (taking none).
-    init(_ words: [String], options: [String], flags: [String] = []) throws {
+    /// Parses `words` against the declared option names (taking a value) and flags (taking none);
+    /// an alias (an old name) counts as its option, with a warning on stderr naming the new one.
+    init(_ words: [String], options: [String], flags: [String] = [], aliases: [String: String] = [:]) throws {
         let optionSet = Set(options), flagSet = Set(flags + ["--help", "-h"])
         var i = 0
         var onlyPositionals = false
@@ -28,6 +29,10 @@ struct Arguments {
             if let eq = w.firstIndex(of: "=") {
                 name = String(w[..<eq])
                 inline = String(w[w.index(after: eq)...])
+            }
+            if let canonical = aliases[name] {
+                Console.warning("\(name) is deprecated; use \(canonical)")
+                name = canonical
             }
             if flagSet.contains(name) {
                 guard inline == nil else { throw IndexerError(.usage, "\(name) takes no value") }
