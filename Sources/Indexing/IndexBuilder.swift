@@ -324,6 +324,8 @@ public final class IndexBuilder {
                         id: batchIDs[k], text: batchTexts[k],
                         vector: UnsafeBufferPointer(rebasing: v[(k * dim)..<((k + 1) * dim)]))
                     written += 1
+                    // Counted once its vector is stored, not when read: the rate is the embedder's.
+                    progress.advance(by: 1)
                     if let limit = killAfter, written >= limit { kill(getpid(), SIGKILL) }
                 }
             }
@@ -335,9 +337,11 @@ public final class IndexBuilder {
         do {
             // The corpus was checked above; an error now means it changed underneath us.
             while let doc = try reader.next() {
-                progress.advance(by: 1)
                 let shard = DocumentKey.shard(of: doc.id, count: n)
-                guard writers[shard] != nil else { continue }
+                guard writers[shard] != nil else {
+                    progress.advance(by: 1)
+                    continue
+                }
                 batchShards.append(shard)
                 batchIDs.append(doc.id)
                 batchTexts.append(doc.combinedText)
@@ -386,7 +390,10 @@ public final class IndexBuilder {
         let m = try Manifest.make(directory: options.outDirectory, shardCount: n)
         let data = try m.encoded()
         let path = options.outDirectory + "/" + Manifest.fileName
-        if FileManager.default.contents(atPath: path) != data {
+        // A finished index that an older indexer wrote keeps its bytes (and the fingerprints
+        // of job steps that read it): only the builder would differ.
+        let old = FileManager.default.fileExists(atPath: path) ? try? Manifest.load(directory: options.outDirectory) : nil
+        if FileManager.default.contents(atPath: path) != data, old.map({ !m.sameIndex(as: $0) }) ?? true {
             try AtomicFile.write(data, to: path)
         }
         info("index complete: \(m.documents) documents in \(n) shard\(n == 1 ? "" : "s"), manifest written")
