@@ -155,8 +155,8 @@ public final class Progress: @unchecked Sendable {
         t.resume()
     }
 
-    /// `x` to one decimal, as the JSON log writes seconds and rates.
-    public static func rounded(_ x: Double) -> Double { (x * 10).rounded() / 10 }
+    /// `x` to three decimals, as the JSON log writes seconds and rates.
+    public static func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 
     static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())

@@ -107,3 +107,30 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(Formats.Progress.clock(7384), "2:03:04")
     }
 }
+
+/// Progress events in the `--log-json` file: every 10 s whether or not standard error shows them.
+final class ProgressEventLogTests: XCTestCase {
+    func testProgressEventsEveryTenSecondsEvenWhenQuiet() throws {
+        let path = NSTemporaryDirectory() + "progress-log-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try EventLog.open(path: path, runID: "r1")
+        defer { EventLog.close() }
+        let b = ProgressTests.Bench()
+        let p = Formats.Progress("rerank", total: 300, unit: "pairs", quiet: true, live: true, clock: b.clock, output: b.output)
+        for _ in 0..<25 {
+            b.wait(1)
+            p.advance(by: 4)
+        }
+        p.finish()
+        EventLog.close()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let events = try lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(events.map { $0["done"] as? Int }, [40, 80, 100])
+        XCTAssertEqual(events.map { $0["rate"] as? Double }, [4, 4, 4])
+        XCTAssertEqual(events.first?["eta_seconds"] as? Double, 65)
+        XCTAssertEqual(events.last?["finished"] as? Bool, true)
+        XCTAssertEqual(Set(events.map { $0["event"] as? String }), ["progress"])
+        XCTAssertEqual(Set(events.map { $0["run"] as? String }), ["r1"])
+        XCTAssertEqual(b.lines, [], "quiet: nothing on standard error")
+    }
+}
