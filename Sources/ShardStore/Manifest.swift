@@ -51,6 +51,9 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var buildSettings: String
     /// The shards, by index.
     public var shards: [Shard]
+    /// The program that wrote the manifest (`indexer 0.3.0`); absent in indexes built before
+    /// 0.3.0, which still open. Informational: nothing checks or compares it.
+    public var builder: String?
 
     /// The manifest's file name inside an index folder.
     public static let fileName = "manifest.json"
@@ -128,7 +131,17 @@ public struct Manifest: Codable, Equatable, Sendable {
             documents: shards.reduce(0) { $0 + $1.documents }, dimension: s.dimension,
             modelFingerprint: s.modelFingerprint, encoding: s.encoding.description, codec: s.codec.description,
             level: s.level, vectorRowsPerBlock: s.vectorRowsPerBlock, textBlockBytes: s.textBlockBytes,
-            buildSettings: s.buildSettings, shards: shards)
+            buildSettings: s.buildSettings, shards: shards, builder: Manifest.builder)
+    }
+
+    /// What ``make(directory:shardCount:)`` records as the builder.
+    public static let builder = "indexer \(IndexerVersion.current)"
+
+    /// Whether the two manifests describe the same index, whichever program wrote them.
+    public func sameIndex(as other: Manifest) -> Bool {
+        var a = self
+        a.builder = other.builder
+        return a == other
     }
 
     /// Writes `DIR/manifest.json` atomically.
