@@ -51,8 +51,8 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var buildSettings: String
     /// The shards, by index.
     public var shards: [Shard]
-    /// The program that wrote the manifest (`indexer 0.3.0`); absent in indexes built before
-    /// 0.3.0, which still open. Informational: nothing checks or compares it.
+    /// The program that wrote the manifest (`indexer 0.3.0`); absent in manifests written
+    /// before it was added, which still open. Informational: nothing checks or compares it.
     public var builder: String?
 
     /// The manifest's file name inside an index folder.

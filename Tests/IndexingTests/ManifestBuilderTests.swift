@@ -52,7 +52,7 @@ final class ManifestBuilderTests: XCTestCase {
         let m = try Manifest.load(directory: dir + "/index")
         XCTAssertNil(m.builder)
         XCTAssertEqual(try IndexDirectory.verify(dir + "/index").faults.map(\.description), [])
-        XCTAssertTrue(try IndexDirectory.inspect(dir + "/index").contains("\nbuilder unknown (built before indexer 0.3.0)\n"))
+        XCTAssertTrue(try IndexDirectory.inspect(dir + "/index").contains("\nbuilder unknown (written before manifests named their builder)\n"))
         XCTAssertTrue(try Manifest.make(directory: dir + "/index", shardCount: 2).sameIndex(as: m))
         // Building again finds every shard finished: the old manifest keeps its bytes, so the
         // fingerprints of job steps that read it do not change.
