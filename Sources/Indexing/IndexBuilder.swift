@@ -192,7 +192,8 @@ public final class IndexBuilder {
     /// Reports (and throws after) malformed lines, missing or empty ids, missing texts,
     /// invalid UTF-8 and duplicate ids, each with file and line; warns about empty documents.
     /// Duplicates are found by sorting (key, line) pairs of the shards being built (16 bytes a
-    /// document, freed before embedding starts), then confirmed by comparing the ids.
+    /// document, freed before embedding starts), then confirmed by comparing the ids. Returns
+    /// the documents of the shards being built: the progress total.
     private func checkCorpus(targets: Set<Int>) throws -> Int {
         let n = UInt64(options.shardCount)
         let reader = try CorpusReader(path: corpusPath, displayPath: options.corpusPath)
@@ -253,7 +254,7 @@ public final class IndexBuilder {
                 .badInput, "\(errors.count) bad document\(errors.count == 1 ? "" : "s") in the corpus\(more); nothing was built",
                 path: options.corpusPath)
         }
-        return documents
+        return pairs.count
     }
 
     /// Duplicate-id errors among `pairs` (sorted here): equal keys, then equal ids on re-reading.
@@ -338,10 +339,7 @@ public final class IndexBuilder {
             // The corpus was checked above; an error now means it changed underneath us.
             while let doc = try reader.next() {
                 let shard = DocumentKey.shard(of: doc.id, count: n)
-                guard writers[shard] != nil else {
-                    progress.advance(by: 1)
-                    continue
-                }
+                guard writers[shard] != nil else { continue }
                 batchShards.append(shard)
                 batchIDs.append(doc.id)
                 batchTexts.append(doc.combinedText)
@@ -388,14 +386,7 @@ public final class IndexBuilder {
             return false
         }
         let m = try Manifest.make(directory: options.outDirectory, shardCount: n)
-        let data = try m.encoded()
-        let path = options.outDirectory + "/" + Manifest.fileName
-        // A finished index that an older indexer wrote keeps its bytes (and the fingerprints
-        // of job steps that read it): only the builder would differ.
-        let old = FileManager.default.fileExists(atPath: path) ? try? Manifest.load(directory: options.outDirectory) : nil
-        if FileManager.default.contents(atPath: path) != data, old.map({ !m.sameIndex(as: $0) }) ?? true {
-            try AtomicFile.write(data, to: path)
-        }
+        try m.writeUnlessSameIndex(directory: options.outDirectory)
         info("index complete: \(m.documents) documents in \(n) shard\(n == 1 ? "" : "s"), manifest written")
         return true
     }

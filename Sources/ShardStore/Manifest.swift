@@ -149,6 +149,17 @@ public struct Manifest: Codable, Equatable, Sendable {
         try AtomicFile.write(try encoded(), to: directory + "/" + Manifest.fileName)
     }
 
+    /// Writes `DIR/manifest.json` unless the one there describes the same index: a finished
+    /// index that an older indexer wrote keeps its bytes (and so the fingerprints of job steps
+    /// that read it) when only the builder would differ.
+    public func writeUnlessSameIndex(directory: String) throws {
+        let path = directory + "/" + Manifest.fileName
+        let data = try encoded()
+        guard FileManager.default.contents(atPath: path) != data else { return }
+        if FileManager.default.fileExists(atPath: path), let old = try? Manifest.load(directory: directory), sameIndex(as: old) { return }
+        try AtomicFile.write(data, to: path)
+    }
+
     /// The SHA-256 of a shard file; a missing one is a damaged index (exit 1), not a bad argument.
     public static func fileSHA256(_ path: String) throws -> String {
         do { return try SHA256.hex(ofFileAt: path) } catch let e as IndexerError where e.kind == .badInput {
