@@ -138,7 +138,7 @@ public final class Progress: @unchecked Sendable {
 
     private func fields(seconds: Double, rate: Double) -> [String: Any] {
         var f: [String: Any] = ["label": label, "unit": unit, "done": done, "seconds": Progress.rounded(seconds), "rate": Progress.rounded(rate)]
-        if let total {
+        if let total, total > 0 {
             f["total"] = total
             if rate > 0 { f["eta_seconds"] = Progress.rounded(Double(max(0, total - done)) / rate) }
         }

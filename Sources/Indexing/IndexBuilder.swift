@@ -243,6 +243,7 @@ public final class IndexBuilder {
                 "the corpus holds no documents (an empty file, blank lines only, or an empty archive); nothing was built", path: options.corpusPath)
         }
         if !truncated { errors += try duplicates(&pairs) }
+        let targeted = pairs.count
         pairs = []
         guard errors.isEmpty else {
             errors.sort { ($0.line ?? 0) < ($1.line ?? 0) }
@@ -254,7 +255,7 @@ public final class IndexBuilder {
                 .badInput, "\(errors.count) bad document\(errors.count == 1 ? "" : "s") in the corpus\(more); nothing was built",
                 path: options.corpusPath)
         }
-        return pairs.count
+        return targeted
     }
 
     /// Duplicate-id errors among `pairs` (sorted here): equal keys, then equal ids on re-reading.

@@ -62,6 +62,12 @@ final class JSONLogCommandTests: XCTestCase {
         XCTAssertNotNil(e.last?["seconds"] as? Double)
         let warnings = e.filter { $0["event"] as? String == "warning" }.compactMap { $0["message"] as? String }
         XCTAssertTrue(warnings.contains { $0.contains("document 'd2' is empty") }, "\(warnings)")
+        // The build's closing progress event: every document, of the documents to build.
+        let progress = try XCTUnwrap(e.last { $0["event"] as? String == "progress" })
+        XCTAssertEqual(progress["finished"] as? Bool, true)
+        XCTAssertEqual(progress["done"] as? Int, 40)
+        XCTAssertEqual(progress["total"] as? Int, 40)
+        XCTAssertEqual(progress["unit"] as? String, "docs")
         XCTAssertEqual(Set(e.compactMap { $0["v"] as? Int }), [1])
         XCTAssertEqual(Set(e.compactMap { $0["run"] as? String }).count, 1, "one run id for the whole command")
         XCTAssertEqual(e.filter { $0["time"] is String }.count, e.count)
