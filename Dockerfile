@@ -1,6 +1,6 @@
 # indexer in a container: a Swift toolchain image builds it, a slim Debian image runs it.
 #
-#   docker build -t indexer:0.3.0 .
+#   docker build -t indexer:0.3.0 --build-arg INDEXER_VERSION=0.3.0 .
 #   mkdir -p shards
 #   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD/data:/data:ro" -v "$PWD/shards:/opt/indexer/shards" \
 #       indexer:0.3.0 build --corpus /data/corpus.jsonl --out /opt/indexer/shards/demo --shards 4
@@ -37,6 +37,11 @@ COPY models ./models
 RUN PIP_BREAK_SYSTEM_PACKAGES=1 scripts/setup
 
 FROM ${RUNTIME_IMAGE}
+# The image's version label; its default is IndexerVersion.current (Sources/Formats/Version.swift),
+# which VersionConsistencyTests checks, so a plain `docker build` labels the image truthfully.
+ARG INDEXER_VERSION=0.3.0
+LABEL org.opencontainers.image.title="indexer" \
+      org.opencontainers.image.version="${INDEXER_VERSION}"
 # Only the shared libraries the binary links: OpenBLAS, zstd, lz4, zlib, and libcurl for
 # Foundation's networking (hf: model downloads).
 RUN apt-get update \

@@ -10,6 +10,7 @@ public enum Console {
     /// Prints `indexer: warning: MESSAGE` to standard error.
     public static func warning(_ message: String) {
         write("indexer: warning: \(message)\n")
+        EventLog.record("warning", ["message": message])
     }
 
     /// Prints a plain line to standard error.

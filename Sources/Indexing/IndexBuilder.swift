@@ -192,7 +192,8 @@ public final class IndexBuilder {
     /// Reports (and throws after) malformed lines, missing or empty ids, missing texts,
     /// invalid UTF-8 and duplicate ids, each with file and line; warns about empty documents.
     /// Duplicates are found by sorting (key, line) pairs of the shards being built (16 bytes a
-    /// document, freed before embedding starts), then confirmed by comparing the ids.
+    /// document, freed before embedding starts), then confirmed by comparing the ids. Returns
+    /// the documents of the shards being built: the progress total.
     private func checkCorpus(targets: Set<Int>) throws -> Int {
         let n = UInt64(options.shardCount)
         let reader = try CorpusReader(path: corpusPath, displayPath: options.corpusPath)
@@ -242,6 +243,7 @@ public final class IndexBuilder {
                 "the corpus holds no documents (an empty file, blank lines only, or an empty archive); nothing was built", path: options.corpusPath)
         }
         if !truncated { errors += try duplicates(&pairs) }
+        let targeted = pairs.count
         pairs = []
         guard errors.isEmpty else {
             errors.sort { ($0.line ?? 0) < ($1.line ?? 0) }
@@ -253,7 +255,7 @@ public final class IndexBuilder {
                 .badInput, "\(errors.count) bad document\(errors.count == 1 ? "" : "s") in the corpus\(more); nothing was built",
                 path: options.corpusPath)
         }
-        return documents
+        return targeted
     }
 
     /// Duplicate-id errors among `pairs` (sorted here): equal keys, then equal ids on re-reading.
@@ -324,6 +326,8 @@ public final class IndexBuilder {
                         id: batchIDs[k], text: batchTexts[k],
                         vector: UnsafeBufferPointer(rebasing: v[(k * dim)..<((k + 1) * dim)]))
                     written += 1
+                    // Counted once its vector is stored, not when read: the rate is the embedder's.
+                    progress.advance(by: 1)
                     if let limit = killAfter, written >= limit { kill(getpid(), SIGKILL) }
                 }
             }
@@ -335,7 +339,6 @@ public final class IndexBuilder {
         do {
             // The corpus was checked above; an error now means it changed underneath us.
             while let doc = try reader.next() {
-                progress.advance(by: 1)
                 let shard = DocumentKey.shard(of: doc.id, count: n)
                 guard writers[shard] != nil else { continue }
                 batchShards.append(shard)
@@ -384,11 +387,7 @@ public final class IndexBuilder {
             return false
         }
         let m = try Manifest.make(directory: options.outDirectory, shardCount: n)
-        let data = try m.encoded()
-        let path = options.outDirectory + "/" + Manifest.fileName
-        if FileManager.default.contents(atPath: path) != data {
-            try AtomicFile.write(data, to: path)
-        }
+        try m.writeUnlessSameIndex(directory: options.outDirectory)
         info("index complete: \(m.documents) documents in \(n) shard\(n == 1 ? "" : "s"), manifest written")
         return true
     }

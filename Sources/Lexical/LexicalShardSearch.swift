@@ -73,7 +73,9 @@ public final class LexicalShardSearch: @unchecked Sendable {
     }
 
     /// The top `k` results for each query text, in query order; identical for any thread count.
-    public func search(queries texts: [String], topK k: Int, threads: Int = 1) throws -> [[ScoredDocument]] {
+    public func search(
+        queries texts: [String], topK k: Int, threads: Int = 1, progress: Formats.Progress? = nil
+    ) throws -> [[ScoredDocument]] {
         let queries = texts.map { LexicalQuery($0, analyzer: searcher.analyzer) }
         let df = try documentFrequencies(queries)
         let scorer = LexicalSearcher(
@@ -92,6 +94,7 @@ public final class LexicalShardSearch: @unchecked Sendable {
             }
             all.sort(by: { $0.precedes($1) })
             if all.count > k { all.removeSubrange(k...) }
+            progress?.advance(by: 1)
             return all
         }
         let workers = max(1, min(threads, queries.count))

@@ -40,8 +40,9 @@ public struct PairPacker {
         return slots.map { $0! }
     }
 
-    /// Scores already tokenised pairs; one score per pair, in input order.
-    public func score(_ encoded: [EncodedPair], with scorer: PairScorer) throws -> [Float] {
+    /// Scores already tokenised pairs; one score per pair, in input order. `scored` is told
+    /// the pairs of each batch as it finishes (progress counted per pair, not per chunk).
+    public func score(_ encoded: [EncodedPair], with scorer: PairScorer, scored: (Int) -> Void = { _ in }) throws -> [Float] {
         let order = encoded.indices.sorted { a, b in
             let la = encoded[a].tokenCount, lb = encoded[b].tokenCount
             return la != lb ? la > lb : a < b
@@ -56,6 +57,7 @@ public struct PairPacker {
                 throw IndexerError(.internal, "scorer returned \(scores.count) scores for \(batch.count) pairs")
             }
             for (k, i) in batch.enumerated() { out[i] = scores[k] }
+            scored(batch.count)
             start = end
         }
         return out

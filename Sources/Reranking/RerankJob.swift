@@ -84,7 +84,7 @@ public enum RerankJob {
             }
             let began = DispatchTime.now().uptimeNanoseconds
             let encoded = packer.encode(list, with: scorer)
-            let scores = try packer.score(encoded, with: scorer)
+            let scores = try packer.score(encoded, with: scorer) { progress.advance(by: $0) }
             let elapsedMs = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6
             if let bad = scores.firstIndex(where: { !$0.isFinite }) {
                 throw IndexerError(.model, "the model gave a non-finite score (\(scores[bad])) for pair \(bad + 1) of a batch")
@@ -108,7 +108,6 @@ public enum RerankJob {
                 summary.lines += ranked.count
             }
             summary.scoringSeconds += elapsedMs / 1000
-            progress.advance(by: pairs)
             start = end
         }
         progress.finish()

@@ -30,7 +30,9 @@ extension SearchJob {
         let searched = selected.map(\.index)
         let search = try LexicalShardSearch(shards: all, searched: searched, parameters: options.bm25)
         let start = Date()
-        let hits = try search.search(queries: texts, topK: depth, threads: threads)
+        let progress = Formats.Progress("bm25 search", total: texts.count, unit: "queries", quiet: options.quiet)
+        let hits = try search.search(queries: texts, topK: depth, threads: threads, progress: progress)
+        progress.finish()
         let seconds = Date().timeIntervalSince(start)
         return (hits, search.documentCount, seconds)
     }

@@ -83,6 +83,7 @@ public enum IndexDirectory {
         out +=
             "vectors \(manifest.encoding)  codec \(manifest.codec) (level \(manifest.level))  vector block \(manifest.vectorRowsPerBlock) rows  text block \(manifest.textBlockBytes) bytes\n"
         out += "model \(manifest.modelFingerprint)\n"
+        out += "builder \(manifest.builder ?? "unknown (written before manifests named their builder)")\n"
         if !manifest.buildSettings.isEmpty { out += "build \(manifest.buildSettings)\n" }
         out += String(format: "bytes %d  (%.1f bytes/document)\n", bytes, perDoc(bytes))
         let f32 = docs * manifest.dimension * 4

@@ -51,6 +51,9 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var buildSettings: String
     /// The shards, by index.
     public var shards: [Shard]
+    /// The program that wrote the manifest (`indexer 0.3.0`); absent in manifests written
+    /// before it was added, which still open. Informational: nothing checks or compares it.
+    public var builder: String?
 
     /// The manifest's file name inside an index folder.
     public static let fileName = "manifest.json"
@@ -128,12 +131,33 @@ public struct Manifest: Codable, Equatable, Sendable {
             documents: shards.reduce(0) { $0 + $1.documents }, dimension: s.dimension,
             modelFingerprint: s.modelFingerprint, encoding: s.encoding.description, codec: s.codec.description,
             level: s.level, vectorRowsPerBlock: s.vectorRowsPerBlock, textBlockBytes: s.textBlockBytes,
-            buildSettings: s.buildSettings, shards: shards)
+            buildSettings: s.buildSettings, shards: shards, builder: Manifest.builder)
+    }
+
+    /// What ``make(directory:shardCount:)`` records as the builder.
+    public static let builder = "indexer \(IndexerVersion.current)"
+
+    /// Whether the two manifests describe the same index, whichever program wrote them.
+    public func sameIndex(as other: Manifest) -> Bool {
+        var a = self
+        a.builder = other.builder
+        return a == other
     }
 
     /// Writes `DIR/manifest.json` atomically.
     public func write(directory: String) throws {
         try AtomicFile.write(try encoded(), to: directory + "/" + Manifest.fileName)
+    }
+
+    /// Writes `DIR/manifest.json` unless the one there describes the same index: a finished
+    /// index that an older indexer wrote keeps its bytes (and so the fingerprints of job steps
+    /// that read it) when only the builder would differ.
+    public func writeUnlessSameIndex(directory: String) throws {
+        let path = directory + "/" + Manifest.fileName
+        let data = try encoded()
+        guard FileManager.default.contents(atPath: path) != data else { return }
+        if FileManager.default.fileExists(atPath: path), let old = try? Manifest.load(directory: directory), sameIndex(as: old) { return }
+        try AtomicFile.write(data, to: path)
     }
 
     /// The SHA-256 of a shard file; a missing one is a damaged index (exit 1), not a bad argument.

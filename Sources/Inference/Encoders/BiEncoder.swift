@@ -138,7 +138,9 @@ public final class BiEncoder: @unchecked Sendable {
     ///
     /// `batchSize` is accepted for API stability: work is scheduled per text (longest first)
     /// over the threads, and results do not depend on it.
-    public func embed(_ texts: [String], batchSize: Int = 32, as role: TextRole = .document) throws -> [Float] {
+    public func embed(
+        _ texts: [String], batchSize: Int = 32, as role: TextRole = .document, progress: Formats.Progress? = nil
+    ) throws -> [Float] {
         guard batchSize >= 1 else { throw IndexerError(.usage, "batch size must be at least 1, not \(batchSize)") }
         let prompt = prompts.prompt(for: role)
         var tokenized = [TokenizedText?](repeating: nil, count: texts.count)
@@ -154,7 +156,7 @@ public final class BiEncoder: @unchecked Sendable {
         }
         return try embed(
             tokenized: tokenized.map { TokenizedTextView(ids: $0!.ids, typeIds: $0!.typeIds) },
-            skip: pooling.includePrompt ? 0 : promptTokenCount(prompt))
+            skip: pooling.includePrompt ? 0 : promptTokenCount(prompt), progress: progress)
     }
 
     /// The tokens sentence-transformers leaves out of pooling when the Pooling module has
@@ -170,7 +172,7 @@ public final class BiEncoder: @unchecked Sendable {
 
     /// Vectors for already tokenised sequences (ids with [CLS]/[SEP]); for tests and callers
     /// that tokenise themselves. The first `skip` tokens of each are left out of pooling.
-    func embed(tokenized: [TokenizedTextView], skip: Int = 0) throws -> [Float] {
+    func embed(tokenized: [TokenizedTextView], skip: Int = 0, progress: Formats.Progress? = nil) throws -> [Float] {
         let d = dimension
         for t in tokenized { try pool.validate(t, modelPath: modelDirectory) }
         var out = [Float](repeating: 0, count: tokenized.count * d)
@@ -184,6 +186,8 @@ public final class BiEncoder: @unchecked Sendable {
                 let t = tokenized[i]
                 let hidden = pool.encoder.forward(ids: t.ids, typeIds: t.typeIds, workspace: ws)
                 finish(hidden, n: t.ids.count, skip: skip, into: base + i * d)
+                // Counted per text as it is encoded: a chunk of thousands takes minutes.
+                progress?.advance(by: 1)
             }
         }
         return out

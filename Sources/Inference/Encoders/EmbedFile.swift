@@ -61,11 +61,10 @@ public enum EmbedFile {
         func flush() throws {
             guard !chunk.isEmpty else { return }
             let start = Date()
-            let vectors = try encoder.embed(chunk, batchSize: batchSize, as: prompting.role)
+            let vectors = try encoder.embed(chunk, batchSize: batchSize, as: prompting.role, progress: progress)
             seconds += Date().timeIntervalSince(start)
             tokens += encoder.lastTokenCount
             try writer.append(vectors)
-            progress.advance(by: chunk.count)
             chunk.removeAll(keepingCapacity: true)
         }
         while let line = try reader.nextLine() {
