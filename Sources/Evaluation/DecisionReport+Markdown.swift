@@ -22,8 +22,7 @@ extension DecisionReport {
     /// The inputs table and which queries are evaluated.
     func markdownInputs() -> String {
         let c = main
-        var s = ""
-        s += "## Inputs\n\n| input | file |\n|---|---|\n"
+        var s = "## Inputs\n\n| input | file |\n|---|---|\n"
         s += "| judgments (qrels) | `\(request.qrelsPath)` (\(judgedQueries) judged queries) |\n"
         s += "| first stage (candidates) | `\(request.firstStagePath)` |\n"
         for x in comparisons {
@@ -50,8 +49,7 @@ extension DecisionReport {
         let k = request.k
         let c = main
         let h = c.headroom
-        var s = ""
-        s += "\n## 1. Recall headroom: what a reranker can and cannot fix\n\n"
+        var s = "\n## 1. Recall headroom: what a reranker can and cannot fix\n\n"
         s += "A reranker only reorders the first stage's top \(h.depth). Recall@\(h.depth) of the first stage is **\(fixed4(h.recallAtDepth))** "
         s += "(Recall@\(k) \(fixed4(h.recallAtK))). Of the \(h.queriesWithRelevant) queries with at least one relevant judged document:\n\n"
         s += "| where the first relevant document is in the first stage | queries | share |\n|---|---:|---:|\n"
@@ -67,8 +65,7 @@ extension DecisionReport {
     func markdownPrecision() -> String {
         let k = request.k
         let c = main
-        var s = ""
-        s += "\n## 2. Precision at the top, before and after\n\n"
+        var s = "\n## 2. Precision at the top, before and after\n\n"
         s += "| metric (trec_eval name) | first stage | reranked | change |\n|---|---:|---:|---:|\n"
         for (i, m) in topMetrics.enumerated() {
             s += "| \(m.name) (\(m.trecEvalName)) | \(fixed4(c.firstStage[i])) | \(fixed4(c.reranked[i])) | \(signed(c.reranked[i] - c.firstStage[i])) |\n"
@@ -85,8 +82,7 @@ extension DecisionReport {
     /// Section 3: the measured reranking cost.
     func markdownCost() -> String {
         let c = main
-        var s = ""
-        s += "\n## 3. Cost\n\n"
+        var s = "\n## 3. Cost\n\n"
         if let cost = c.cost {
             s += "| reranking cost per query | value |\n|---|---:|\n"
             s += "| time, median (p50) | \(String(format: "%.1f", cost.p50)) ms |\n"
@@ -108,8 +104,7 @@ extension DecisionReport {
         let k = request.k
         let c = main
         let t = request.thresholds
-        var s = ""
-        s += "\n## 4. Depth sweep\n\n"
+        var s = "\n## 4. Depth sweep\n\n"
         s +=
             "| depth | nDCG@\(k) | change | randomisation p | wins / ties / losses | Recall@depth (first stage) | perfect-reranker nDCG@\(k) | p50 ms | p95 ms | pairs/query |\n"
         s += "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n"
@@ -141,8 +136,7 @@ extension DecisionReport {
         let k = request.k
         let c = main
         let t = request.thresholds
-        var s = ""
-        s += "\n## How the verdict is decided\n\n"
+        var s = "\n## How the verdict is decided\n\n"
         s += "In this order, on nDCG@\(k) at depth \(c.depth):\n\n"
         s += "1. **reranking pays** if the gain is >= \(t.minimumGain) and the randomisation p < \(t.alpha);\n"
         s += "2. **reranking hurts** if the change is <= -\(t.minimumGain) and p < \(t.alpha);\n"

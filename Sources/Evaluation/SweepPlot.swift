@@ -102,8 +102,7 @@ enum SweepPlot {
 
     /// The right-hand latency axis and the p50 latency line with its points.
     static func latencySeries(_ g: Geometry, _ rows: [DecisionReport.Comparison]) -> String {
-        var s = ""
-        s += "<line x1=\"\(f(g.left + g.plotW))\" y1=\"\(f(g.top))\" x2=\"\(f(g.left + g.plotW))\" y2=\"\(f(g.top + g.plotH))\" stroke=\"black\"/>\n"
+        var s = "<line x1=\"\(f(g.left + g.plotW))\" y1=\"\(f(g.top))\" x2=\"\(f(g.left + g.plotW))\" y2=\"\(f(g.top + g.plotH))\" stroke=\"black\"/>\n"
         for i in 0...5 {
             let v = g.latMax * Double(i) / 5
             s += "<text x=\"\(f(g.left + g.plotW + 6))\" y=\"\(f(g.yL(v) + 4))\" fill=\"#c0501f\">\(String(format: "%.0f", v))</text>\n"
