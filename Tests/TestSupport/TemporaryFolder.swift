@@ -10,9 +10,10 @@ public final class TemporaryFolder: @unchecked Sendable {
     /// The folder as a file URL.
     public var url: URL { URL(fileURLWithPath: path, isDirectory: true) }
 
-    /// Creates `TMPDIR/label-UUID/` (the label says which test left a folder behind after a crash).
-    public init(_ label: String = "indexer-tests") throws {
-        path = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(label)-\(UUID().uuidString)")
+    /// Creates `parent/label-UUID/`, `parent` being `TMPDIR` unless a test needs another place
+    /// (the label says which test left a folder behind after a crash).
+    public init(_ label: String = "indexer-tests", in parent: String = NSTemporaryDirectory()) throws {
+        path = (parent as NSString).appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
@@ -41,8 +42,8 @@ public final class TemporaryFolder: @unchecked Sendable {
 
 extension XCTestCase {
     /// A fresh temporary folder removed when the current test ends (its teardown).
-    public func temporaryFolder(_ label: String = "indexer-tests") throws -> TemporaryFolder {
-        let folder = try TemporaryFolder(label)
+    public func temporaryFolder(_ label: String = "indexer-tests", in parent: String = NSTemporaryDirectory()) throws -> TemporaryFolder {
+        let folder = try TemporaryFolder(label, in: parent)
         addTeardownBlock { folder.remove() }
         return folder
     }
