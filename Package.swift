@@ -66,21 +66,22 @@ let package = Package(
             "Evaluation", "Jobs", "Indexing",
         ]),
 
-        // Helpers shared by the test targets (a seeded generator); not part of any product.
+        // Helpers shared by the test targets (temporary folders, a seeded generator, a loopback HTTP
+        // server); not part of any product.
         .target(name: "TestSupport", dependencies: ["Formats"], path: "Tests/TestSupport"),
         .testTarget(name: "FormatsTests", dependencies: ["TestSupport", "Formats", "CZlib"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Formats"],
+        .testTarget(name: "TokenizationTests", dependencies: ["TestSupport", "Tokenization", "Formats"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "InferenceTests", dependencies: ["TestSupport", "Inference", "Tokenization", "Formats"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardStoreTests", dependencies: ["TestSupport", "ShardStore", "Formats"]),
-        .testTarget(name: "IndexingTests", dependencies: ["Indexing", "Lexical", "ShardStore", "Inference", "Formats"]),
+        .testTarget(name: "IndexingTests", dependencies: ["TestSupport", "Indexing", "Lexical", "ShardStore", "Inference", "Formats"]),
         .testTarget(name: "LexicalTests", dependencies: ["TestSupport", "Lexical", "ShardStore", "Formats", "Evaluation"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Lexical", "ShardStore", "Inference", "Indexing", "Formats", "Evaluation", "CDenseKernels"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["TestSupport", "Retrieval", "Lexical", "ShardStore", "Inference", "Indexing", "Formats", "Evaluation", "CDenseKernels"]),
         .testTarget(name: "RerankingTests", dependencies: ["TestSupport", "Reranking", "Inference", "ShardStore", "Formats"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Formats"],
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Formats"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "TestSupport", "Formats", "ShardStore"]),
         .testTarget(name: "IndexerCLITests", dependencies: ["indexer", "Formats", "Evaluation", "Reranking", "TestSupport"]),

@@ -131,27 +131,30 @@ extension DecisionReport {
                     })
             ))
         out.append(("bestBaseline", bestBaseline.map { .string(baselines[$0].run.name) } ?? .null))
-        if let d = drillDown {
-            func docs(_ l: [DrillDown.Document]) -> JSONValue {
-                .array(
-                    l.map {
-                        .object([("id", .string($0.id)), ("grade", $0.grade.map { .int($0) } ?? .null), ("snippet", $0.snippet.map { .string($0) } ?? .null)])
-                    })
-            }
-            func qs(_ l: [DrillDown.Query]) -> JSONValue {
-                .array(
-                    l.map { q in
-                        .object([
-                            ("qid", .string(q.qid)), ("text", q.text.map { .string($0) } ?? .null),
-                            ("before", .number(q.before)), ("after", .number(q.after)), ("change", .number(q.change)),
-                            ("firstRelevantRankBefore", q.firstRelevantBefore.map { .int($0) } ?? .null),
-                            ("firstRelevantRankAfter", q.firstRelevantAfter.map { .int($0) } ?? .null),
-                            ("topBefore", docs(q.topBefore)), ("topAfter", docs(q.topAfter)),
-                        ])
-                    })
-            }
-            out.append(("drillDown", .object([("configuration", .string(d.configuration)), ("lost", qs(d.lost)), ("won", qs(d.won))])))
-        }
+        if let d = drillDown { out.append(("drillDown", drillDownJSON(d))) }
         return out
+    }
+
+    /// The drill-down's lost and won queries, with their top documents before and after.
+    func drillDownJSON(_ d: DrillDown) -> JSONValue {
+        func docs(_ l: [DrillDown.Document]) -> JSONValue {
+            .array(
+                l.map {
+                    .object([("id", .string($0.id)), ("grade", $0.grade.map { .int($0) } ?? .null), ("snippet", $0.snippet.map { .string($0) } ?? .null)])
+                })
+        }
+        func qs(_ l: [DrillDown.Query]) -> JSONValue {
+            .array(
+                l.map { q in
+                    .object([
+                        ("qid", .string(q.qid)), ("text", q.text.map { .string($0) } ?? .null),
+                        ("before", .number(q.before)), ("after", .number(q.after)), ("change", .number(q.change)),
+                        ("firstRelevantRankBefore", q.firstRelevantBefore.map { .int($0) } ?? .null),
+                        ("firstRelevantRankAfter", q.firstRelevantAfter.map { .int($0) } ?? .null),
+                        ("topBefore", docs(q.topBefore)), ("topAfter", docs(q.topAfter)),
+                    ])
+                })
+        }
+        return .object([("configuration", .string(d.configuration)), ("lost", qs(d.lost)), ("won", qs(d.won))])
     }
 }

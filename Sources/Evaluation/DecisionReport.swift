@@ -220,27 +220,10 @@ public struct DecisionReport: Sendable {
         var comparisons: [Comparison] = []
         var runs: [TrecRun] = []
         for (i, path) in req.rerankedPaths.enumerated() {
-            let rr = try TrecRun.read(path: path)
-            runs.append(rr)
-            // Without a stated depth: the most pairs a query had scored (timings), else the
-            // longest list (a run written with --tail drop holds exactly the reranked head).
-            let timedDepth = i < req.timingsPaths.count ? try RerankTimings.read(path: req.timingsPaths[i]).map(\.pairs).max() : nil
-            let depth = req.sweep?[i] ?? req.depth ?? timedDepth ?? rr.queries.map(\.entries.count).max() ?? 0
-            guard depth > 0 else { throw IndexerError.badInput("the reranked run is empty", path: path) }
-            let (values, missing) = scored.values(rr)
-            let diffs = zip(values[0], firstValues[0]).map { $0 - $1 }
-            let eps = 1e-12
-            let wins = diffs.filter { $0 > eps }.count, losses = diffs.filter { $0 < -eps }.count
-            let t = Statistics.pairedTTest(differences: diffs)
-            let cost = i < req.timingsPaths.count ? try Self.cost(path: req.timingsPaths[i], queries: queries) : nil
-            comparisons.append(
-                Comparison(
-                    name: "depth \(depth)", rerankedPath: path, depth: depth,
-                    firstStage: firstValues.map(mean), reranked: values.map(mean),
-                    wins: wins, ties: diffs.count - wins - losses, losses: losses,
-                    pRandomisation: Statistics.randomisationTest(differences: diffs, permutations: req.permutations, seed: req.seed),
-                    tStatistic: t.t, pTTest: t.p, headroom: Self.headroom(firstRankings, depth: depth, k: k), cost: cost,
-                    missingInReranked: missing, perQuery: values[0], model: req.names?[i]))
+            let (comparison, run) = try compare(
+                i, path: path, req, scored: scored, queries: queries, firstRankings: firstRankings, firstValues: firstValues)
+            comparisons.append(comparison)
+            runs.append(run)
         }
         Self.nameConfigurations(&comparisons)
         let choice = req.names != nil && comparisons.count > 1 ? Self.cheapestIndistinguishable(comparisons, req) : nil
@@ -262,6 +245,33 @@ public struct DecisionReport: Sendable {
         try report.addBaselines(scored)
         report.drillDown = try DrillDown.make(report, first: first, reranked: runs[chosen], qrels: qrels)
         return report
+    }
+
+    /// The reranked run `i` (at `path`) against the first stage: figures, significance, headroom, cost.
+    static func compare(
+        _ i: Int, path: String, _ req: ReportRequest, scored: Scored, queries: [String],
+        firstRankings: [JudgedRanking], firstValues: [[Double]]
+    ) throws -> (Comparison, TrecRun) {
+        let rr = try TrecRun.read(path: path)
+        // Without a stated depth: the most pairs a query had scored (timings), else the
+        // longest list (a run written with --tail drop holds exactly the reranked head).
+        let timedDepth = i < req.timingsPaths.count ? try RerankTimings.read(path: req.timingsPaths[i]).map(\.pairs).max() : nil
+        let depth = req.sweep?[i] ?? req.depth ?? timedDepth ?? rr.queries.map(\.entries.count).max() ?? 0
+        guard depth > 0 else { throw IndexerError.badInput("the reranked run is empty", path: path) }
+        let (values, missing) = scored.values(rr)
+        let diffs = zip(values[0], firstValues[0]).map { $0 - $1 }
+        let eps = 1e-12
+        let wins = diffs.filter { $0 > eps }.count, losses = diffs.filter { $0 < -eps }.count
+        let t = Statistics.pairedTTest(differences: diffs)
+        let cost = i < req.timingsPaths.count ? try Self.cost(path: req.timingsPaths[i], queries: queries) : nil
+        let comparison = Comparison(
+            name: "depth \(depth)", rerankedPath: path, depth: depth,
+            firstStage: firstValues.map(mean), reranked: values.map(mean),
+            wins: wins, ties: diffs.count - wins - losses, losses: losses,
+            pRandomisation: Statistics.randomisationTest(differences: diffs, permutations: req.permutations, seed: req.seed),
+            tStatistic: t.t, pTTest: t.p, headroom: Self.headroom(firstRankings, depth: depth, k: req.k), cost: cost,
+            missingInReranked: missing, perQuery: values[0], model: req.names?[i])
+        return (comparison, rr)
     }
 
     static func mean(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count) }

@@ -83,17 +83,7 @@ public struct TrecRun: Sendable {
         while let bytes = try lines.nextLine() {
             if CorpusReader.isBlank(bytes) { continue }
             let line = lines.lineNumber
-            // Split on runs of spaces and tabs, counting up to 7 fields (7 means too many).
-            var n = 0, i = 0
-            let count = bytes.count
-            while i < count && n < 7 {
-                while i < count && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
-                if i == count { break }
-                starts[n] = i
-                while i < count && bytes[i] != 0x20 && bytes[i] != 0x09 { i += 1 }
-                ends[n] = i
-                n += 1
-            }
+            let n = splitFields(bytes, starts: &starts, ends: &ends)
             guard n == 6 else {
                 let what = n < 6 ? "too few fields: \(n)" : "too many fields"
                 throw IndexerError.badInput("\(what), expected 6 (qid Q0 docid rank score tag)", path: path, line: line)
@@ -136,6 +126,23 @@ public struct TrecRun: Sendable {
             run.append(RunEntry(qid: lastQid, docid: docid, rank: rank, score: score, tag: lastTag, line: line))
         }
         return run
+    }
+
+    /// Splits `bytes` on runs of spaces and tabs into at most 7 fields (7 means too many),
+    /// their bounds in `starts` and `ends`; returns how many.
+    @inline(__always)
+    static func splitFields(_ bytes: [UInt8], starts: inout [Int], ends: inout [Int]) -> Int {
+        var n = 0, i = 0
+        let count = bytes.count
+        while i < count && n < 7 {
+            while i < count && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
+            if i == count { break }
+            starts[n] = i
+            while i < count && bytes[i] != 0x20 && bytes[i] != 0x09 { i += 1 }
+            ends[n] = i
+            n += 1
+        }
+        return n
     }
 }
 

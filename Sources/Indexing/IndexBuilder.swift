@@ -245,17 +245,19 @@ public final class IndexBuilder {
         if !truncated { errors += try duplicates(&pairs) }
         let targeted = pairs.count
         pairs = []
-        guard errors.isEmpty else {
-            errors.sort { ($0.line ?? 0) < ($1.line ?? 0) }
-            errors = Array(errors.prefix(IndexBuilder.maxReportedErrors))
-            corpusErrors = errors
-            for e in errors { Console.error(e.description) }
-            let more = truncated || errors.count >= IndexBuilder.maxReportedErrors ? " (the first \(errors.count) are listed; there may be more)" : ""
-            throw IndexerError(
-                .badInput, "\(errors.count) bad document\(errors.count == 1 ? "" : "s") in the corpus\(more); nothing was built",
-                path: options.corpusPath)
-        }
+        guard errors.isEmpty else { throw badCorpus(errors, truncated: truncated) }
         return targeted
+    }
+
+    /// Keeps and prints the first corpus errors by line; the error that refuses the corpus.
+    private func badCorpus(_ found: [IndexerError], truncated: Bool) -> IndexerError {
+        let errors = Array(found.sorted { ($0.line ?? 0) < ($1.line ?? 0) }.prefix(IndexBuilder.maxReportedErrors))
+        corpusErrors = errors
+        for e in errors { Console.error(e.description) }
+        let more = truncated || errors.count >= IndexBuilder.maxReportedErrors ? " (the first \(errors.count) are listed; there may be more)" : ""
+        return IndexerError(
+            .badInput, "\(errors.count) bad document\(errors.count == 1 ? "" : "s") in the corpus\(more); nothing was built",
+            path: options.corpusPath)
     }
 
     /// Duplicate-id errors among `pairs` (sorted here): equal keys, then equal ids on re-reading.

@@ -123,17 +123,8 @@ public enum StandardTokenizer {
         /// `U = K (E* K)* | (HebrewUnit | NumericUnit | LetterUnit)+`.
         func matchUnitGroup(_ start: Int) -> Int? {
             let first = wb(start)
-            if first == .katakana {
-                var end = skipExt(start + 1)
-                while true {
-                    var k = end
-                    while wb(k) == .extendNumLet { k = skipExt(k + 1) }
-                    if wb(k) == .katakana { end = skipExt(k + 1) } else { break }
-                }
-                return end
-            }
-            enum State { case letter(hebrew: Bool), number, hebrewQuote }
-            var state: State
+            if first == .katakana { return matchKatakana(start) }
+            var state: UnitState
             switch first {
             case .aLetter: state = .letter(hebrew: false)
             case .hebrewLetter: state = .letter(hebrew: true)
@@ -147,47 +138,57 @@ public enum StandardTokenizer {
                 case .aLetter, .hebrewLetter:
                     state = .letter(hebrew: c == .hebrewLetter)
                     end = skipExt(end + 1)
-                    continue
                 case .numeric:
                     state = .number
                     end = skipExt(end + 1)
-                    continue
                 case .midLetter, .midNumLet, .singleQuote, .midNum, .doubleQuote:
-                    let afterMid = skipExt(end + 1)
-                    let next = wb(afterMid)
-                    switch state {
-                    case .letter(let hebrew):
-                        if c == .singleQuote && hebrew {  // WB7a: Hebrew_Letter × Single_Quote
-                            end = afterMid
-                            state = .hebrewQuote
-                            continue
-                        }
-                        if c == .doubleQuote {  // WB7b/c: Hebrew_Letter Double_Quote Hebrew_Letter
-                            if hebrew && next == .hebrewLetter {
-                                end = skipExt(afterMid + 1)
-                                state = .letter(hebrew: true)
-                                continue
-                            }
-                            return end
-                        }
-                        if c != .midNum && isAHLetter(next) {  // WB6/WB7
-                            end = skipExt(afterMid + 1)
-                            state = .letter(hebrew: next == .hebrewLetter)
-                            continue
-                        }
-                        return end
-                    case .number:
-                        if c != .midLetter && c != .doubleQuote && next == .numeric {  // WB11/WB12
-                            end = skipExt(afterMid + 1)
-                            continue
-                        }
-                        return end
-                    case .hebrewQuote:
-                        return end
-                    }
+                    guard let step = crossMid(c, at: end, state: state) else { return end }
+                    (end, state) = step
                 default:
                     return end
                 }
+            }
+        }
+
+        /// `K (E* K)*`: Katakana, joined through ExtendNumLet.
+        func matchKatakana(_ start: Int) -> Int {
+            var end = skipExt(start + 1)
+            while true {
+                var k = end
+                while wb(k) == .extendNumLet { k = skipExt(k + 1) }
+                if wb(k) == .katakana { end = skipExt(k + 1) } else { break }
+            }
+            return end
+        }
+
+        /// What a unit group has just read: letters (Hebrew or not), digits, or a Hebrew letter
+        /// followed by a single quote (after which the group ends).
+        enum UnitState { case letter(hebrew: Bool), number, hebrewQuote }
+
+        /// The middle character `c` at `end` in `state`: the end and state after it when the
+        /// unit continues across it (WB6/7, 7a-c, 11/12), nil when the unit ends before it.
+        func crossMid(_ c: WordBreakClass, at end: Int, state: UnitState) -> (Int, UnitState)? {
+            let afterMid = skipExt(end + 1)
+            let next = wb(afterMid)
+            switch state {
+            case .letter(let hebrew):
+                if c == .singleQuote && hebrew {  // WB7a: Hebrew_Letter × Single_Quote
+                    return (afterMid, .hebrewQuote)
+                }
+                if c == .doubleQuote {  // WB7b/c: Hebrew_Letter Double_Quote Hebrew_Letter
+                    return hebrew && next == .hebrewLetter ? (skipExt(afterMid + 1), .letter(hebrew: true)) : nil
+                }
+                if c != .midNum && isAHLetter(next) {  // WB6/WB7
+                    return (skipExt(afterMid + 1), .letter(hebrew: next == .hebrewLetter))
+                }
+                return nil
+            case .number:
+                if c != .midLetter && c != .doubleQuote && next == .numeric {  // WB11/WB12
+                    return (skipExt(afterMid + 1), .number)
+                }
+                return nil
+            case .hebrewQuote:
+                return nil
             }
         }
 

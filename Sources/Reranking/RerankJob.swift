@@ -77,18 +77,9 @@ public enum RerankJob {
         while start < candidates.queries.count {
             let (end, pairs) = chunk(candidates.queries, from: start, depth: o.depth)
             let chunk = candidates.queries[start..<end]
-            var list: [(query: String, document: String)] = []
-            list.reserveCapacity(pairs)
-            for q in chunk {
-                for e in q.entries.prefix(o.depth) { list.append((q.text, texts[e.docid] ?? "")) }
-            }
-            let began = DispatchTime.now().uptimeNanoseconds
-            let encoded = packer.encode(list, with: scorer)
-            let scores = try packer.score(encoded, with: scorer) { progress.advance(by: $0) }
-            let elapsedMs = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6
-            if let bad = scores.firstIndex(where: { !$0.isFinite }) {
-                throw IndexerError(.model, "the model gave a non-finite score (\(scores[bad])) for pair \(bad + 1) of a batch")
-            }
+            let (encoded, scores, elapsedMs) = try score(
+                chunk, pairs: pairs, texts: texts, depth: o.depth, packer: packer, scorer: scorer
+            ) { progress.advance(by: $0) }
             let chunkTokens = encoded.reduce(0) { $0 + $1.tokenCount }
             var at = 0
             for q in chunk {
@@ -114,6 +105,27 @@ public enum RerankJob {
         try writer.commit()
         if let path = o.timingsPath { try RerankTimings.write(timings, to: path) }
         return summary
+    }
+
+    /// The top `depth` pairs of each query of `chunk` (`pairs` in all) encoded and scored in
+    /// one go; the scores in pair order and the wall time in milliseconds.
+    static func score(
+        _ chunk: ArraySlice<CandidateSet.QueryCandidates>, pairs: Int, texts: [String: String], depth: Int,
+        packer: PairPacker, scorer: PairScorer, scored: (Int) -> Void
+    ) throws -> (encoded: [EncodedPair], scores: [Float], elapsedMs: Double) {
+        var list: [(query: String, document: String)] = []
+        list.reserveCapacity(pairs)
+        for q in chunk {
+            for e in q.entries.prefix(depth) { list.append((q.text, texts[e.docid] ?? "")) }
+        }
+        let began = DispatchTime.now().uptimeNanoseconds
+        let encoded = packer.encode(list, with: scorer)
+        let scores = try packer.score(encoded, with: scorer, scored: scored)
+        let elapsedMs = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6
+        if let bad = scores.firstIndex(where: { !$0.isFinite }) {
+            throw IndexerError(.model, "the model gave a non-finite score (\(scores[bad])) for pair \(bad + 1) of a batch")
+        }
+        return (encoded, scores, elapsedMs)
     }
 
     /// The queries `start..<end` of one scoring chunk: whole queries, up to ``chunkPairs``

@@ -59,24 +59,30 @@ extension ShardReader {
                 } catch {}
             }
         }
-        if idsOK {
-            var seen = [Bool](repeating: false, count: count)
-            var previous: UInt64 = 0
-            for i in 0..<count {
-                let (key, row) = lookupEntry(i)
-                if row >= count || seen[row] || key < previous || rowKeys[row] != key {
-                    faults.append(IndexerError(.corrupt, "id lookup entry \(i) is wrong", path: path))
-                    break
-                }
-                seen[row] = true
-                previous = key
+        if idsOK { faults += lookupFaults(rowKeys: rowKeys, firstMisplaced: firstMisplaced) }
+        return faults
+    }
+
+    /// The id lookup checked against the ids read (`rowKeys`, by row), and the first id that
+    /// belongs to another shard; the faults found.
+    func lookupFaults(rowKeys: [UInt64], firstMisplaced: String?) -> [IndexerError] {
+        var faults: [IndexerError] = []
+        var seen = [Bool](repeating: false, count: count)
+        var previous: UInt64 = 0
+        for i in 0..<count {
+            let (key, row) = lookupEntry(i)
+            if row >= count || seen[row] || key < previous || rowKeys[row] != key {
+                faults.append(IndexerError(.corrupt, "id lookup entry \(i) is wrong", path: path))
+                break
             }
-            if let l = sections.first(where: { $0.kind == SectionKind.idLookup.rawValue }) { release(l.offset..<(l.offset + l.length)) }
-            if let id = firstMisplaced {
-                faults.append(
-                    IndexerError(
-                        .corrupt, "document '\(id)' does not belong to shard \(header.settings.shardIndex) of \(header.settings.shardCount)", path: path))
-            }
+            seen[row] = true
+            previous = key
+        }
+        if let l = sections.first(where: { $0.kind == SectionKind.idLookup.rawValue }) { release(l.offset..<(l.offset + l.length)) }
+        if let id = firstMisplaced {
+            faults.append(
+                IndexerError(
+                    .corrupt, "document '\(id)' does not belong to shard \(header.settings.shardIndex) of \(header.settings.shardCount)", path: path))
         }
         return faults
     }

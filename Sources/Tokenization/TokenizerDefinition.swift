@@ -60,9 +60,30 @@ struct TokenizerDefinition {
 
     static func fromTokenizerJSON(path: String) throws -> TokenizerDefinition {
         let root = try readJSONObject(path: path)
-        func fail(_ message: String) -> IndexerError { IndexerError(.model, message, path: path) }
+        let fail = { (message: String) in IndexerError(.model, message, path: path) }
         var def = TokenizerDefinition()
+        let (vocab, maxVocabId) = try readWordPiece(root, into: &def, fail)
+        try readNormalizer(root, into: &def, fail)
+        let maxId = max(maxVocabId, try readAddedTokens(root, into: &def, fail))
+        try readPostProcessor(root, into: &def, fail)
+        if let padding = root["padding"] as? [String: Any], let pad = int(padding["pad_id"]) {
+            def.padId = Int32(pad)
+        } else if let pad = vocab["[PAD]"].flatMap(int) {
+            def.padId = Int32(pad)
+        } else {
+            throw fail("no padding.pad_id and no [PAD] token")
+        }
+        for id in [def.clsId, def.sepId, def.padId] where Int(id) > maxId {
+            throw fail("special token id \(id) is outside the vocabulary")
+        }
+        return def
+    }
 
+    /// The WordPiece model: vocabulary, unknown token, prefix, word length; returns the vocabulary
+    /// object and its largest id.
+    private static func readWordPiece(
+        _ root: [String: Any], into def: inout TokenizerDefinition, _ fail: (String) -> IndexerError
+    ) throws -> ([String: Any], Int) {
         // Model: WordPiece.
         guard let model = root["model"] as? [String: Any] else { throw fail("missing \"model\"") }
         let modelType = model["type"] as? String ?? "WordPiece"
@@ -87,7 +108,11 @@ struct TokenizerDefinition {
             throw fail("unk_token \"\(def.unkToken)\" is not in model.vocab")
         }
         def.unkId = Int32(unk)
+        return (vocab, maxId)
+    }
 
+    /// The BertNormalizer's options and the BertPreTokenizer check (nothing else is supported).
+    private static func readNormalizer(_ root: [String: Any], into def: inout TokenizerDefinition, _ fail: (String) -> IndexerError) throws {
         // Normaliser: BertNormalizer; strip_accents null means "same as lowercase".
         guard let norm = root["normalizer"] as? [String: Any] else {
             throw fail("missing normalizer (only BertNormalizer is supported)")
@@ -103,8 +128,12 @@ struct TokenizerDefinition {
         guard let pre = root["pre_tokenizer"] as? [String: Any], (pre["type"] as? String) == "BertPreTokenizer" else {
             throw fail("unsupported pre_tokenizer (only BertPreTokenizer)")
         }
+    }
 
+    /// The added tokens; returns their largest id (-1 for none).
+    private static func readAddedTokens(_ root: [String: Any], into def: inout TokenizerDefinition, _ fail: (String) -> IndexerError) throws -> Int {
         // Added tokens: matched on the raw text, before normalisation.
+        var maxId = -1
         for case let token as [String: Any] in root["added_tokens"] as? [Any] ?? [] {
             guard let content = token["content"] as? String, let id = int(token["id"]) else {
                 throw fail("added_tokens entry without content or id")
@@ -120,7 +149,11 @@ struct TokenizerDefinition {
             if !content.isEmpty { def.addedTokens.append((content, Int32(id))) }
             maxId = max(maxId, id)
         }
+        return maxId
+    }
 
+    /// The [CLS]/[SEP] ids from a TemplateProcessing or BertProcessing post-processor.
+    private static func readPostProcessor(_ root: [String: Any], into def: inout TokenizerDefinition, _ fail: (String) -> IndexerError) throws {
         // Post-processor: [CLS] $A [SEP] and [CLS] $A [SEP] $B:1 [SEP]:1.
         guard let post = root["post_processor"] as? [String: Any] else { throw fail("missing post_processor") }
         switch post["type"] as? String {
@@ -168,18 +201,6 @@ struct TokenizerDefinition {
         default:
             throw fail("unsupported post_processor type \"\(post["type"] ?? "?")\"")
         }
-
-        if let padding = root["padding"] as? [String: Any], let pad = int(padding["pad_id"]) {
-            def.padId = Int32(pad)
-        } else if let pad = vocab["[PAD]"].flatMap(int) {
-            def.padId = Int32(pad)
-        } else {
-            throw fail("no padding.pad_id and no [PAD] token")
-        }
-        for id in [def.clsId, def.sepId, def.padId] where Int(id) > maxId {
-            throw fail("special token id \(id) is outside the vocabulary")
-        }
-        return def
     }
 
     // MARK: vocab.txt

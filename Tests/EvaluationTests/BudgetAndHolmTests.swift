@@ -1,21 +1,22 @@
 import Evaluation
 import Formats
 import Foundation
+import TestSupport
 import XCTest
 
 /// The latency budget, the cheapest depth of a sweep and the Holm correction.
 final class BudgetAndHolmTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
-    override func setUp() {
-        dir = NSTemporaryDirectory() + "indexer-budget-tests-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    override func setUpWithError() throws {
+        folder = try TemporaryFolder("indexer-budget-tests")
         // 20 queries, one relevant document "rel" each.
         let q = (0..<20).map { "q\($0) 0 rel 1\n" }.joined()
         _ = FileManager.default.createFile(atPath: dir + "/qrels", contents: Data(q.utf8))
     }
 
-    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+    override func tearDown() { folder.remove() }
 
     /// A run of 20 queries over 100 candidates; query i has "rel" at rank `relAt(i)`.
     func run(_ name: String, relAt: (Int) -> Int) -> String {

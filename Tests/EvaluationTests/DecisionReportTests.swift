@@ -1,18 +1,19 @@
 import Evaluation
 import Formats
 import Foundation
+import TestSupport
 import XCTest
 
 /// Reports on runs built so that the right verdict and figures are known by construction.
 final class DecisionReportTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
-    override func setUp() {
-        dir = NSTemporaryDirectory() + "indexer-report-tests-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    override func setUpWithError() throws {
+        folder = try TemporaryFolder("indexer-report-tests")
     }
 
-    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+    override func tearDown() { folder.remove() }
 
     /// Writes a run where query i ranks `docs(i)` in the given order (scores descending).
     func writeRun(_ name: String, queries: Int, docs: (Int) -> [String]) -> String {

@@ -1,21 +1,22 @@
 import Evaluation
 import Formats
 import Foundation
+import TestSupport
 import XCTest
 
 /// Several rerankers (cheapest indistinguishable, Holm), baselines and the drill-down on constructed runs.
 final class ModelChoiceTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
-    override func setUp() {
-        dir = NSTemporaryDirectory() + "indexer-models-tests-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    override func setUpWithError() throws {
+        folder = try TemporaryFolder("indexer-models-tests")
         // 40 queries, one relevant document "rel" each.
         let q = (0..<40).map { "q\($0) 0 rel 1\n" }.joined()
         _ = FileManager.default.createFile(atPath: dir + "/qrels", contents: Data(q.utf8))
     }
 
-    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+    override func tearDown() { folder.remove() }
 
     /// 40 queries over 30 candidates; query i has "rel" at rank `relAt(i)`.
     func run(_ name: String, relAt: (Int) -> Int) -> String {

@@ -1,16 +1,17 @@
 import Formats
+import TestSupport
 import XCTest
 
 final class AtomicFileTests: XCTestCase {
-    var dir: String!
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "atomic-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("atomic")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
+        folder.remove()
     }
 
     func testNothingUnderFinalNameUntilCommit() throws {

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Formats
@@ -12,8 +13,7 @@ final class CPUBudgetTests: XCTestCase {
 
     /// A cgroup tree with a quota of 1.5 CPUs on the parent: the smallest quota on the path wins.
     func testQuotaIsTheSmallestOnThePath() throws {
-        let root = NSTemporaryDirectory() + "cg-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryFolder("cg").path
         try FileManager.default.createDirectory(atPath: root + "/a/b", withIntermediateDirectories: true)
         try "max 100000\n".write(toFile: root + "/cpu.max", atomically: true, encoding: .utf8)
         try "150000 100000\n".write(toFile: root + "/a/cpu.max", atomically: true, encoding: .utf8)

@@ -1,8 +1,9 @@
 import Formats
+import TestSupport
 import XCTest
 
 final class LineReaderTests: XCTestCase {
-    func temp(_ name: String) -> String { NSTemporaryDirectory() + "lr-\(UUID().uuidString)-" + name }
+    func temp(_ name: String) throws -> String { try temporaryFolder("lr").path(name) }
 
     func lines(_ path: String) throws -> [String] {
         let r = try LineReader(path: path)
@@ -12,20 +13,20 @@ final class LineReaderTests: XCTestCase {
     }
 
     func testSplitsOnNewlineStripsCarriageReturnKeepsEmptyLines() throws {
-        let p = temp("a.txt")
+        let p = try temp("a.txt")
         try Data("one\r\ntwo\n\nthree".utf8).write(to: URL(fileURLWithPath: p))
         XCTAssertEqual(try lines(p), ["one", "two", "", "three"])
     }
 
     func testLinesLongerThanTheReadChunk() throws {
-        let p = temp("long.txt")
+        let p = try temp("long.txt")
         let long = String(repeating: "abcdefghij", count: 100_000)  // 1 MB, several chunks
         try Data((long + "\nshort\n").utf8).write(to: URL(fileURLWithPath: p))
         XCTAssertEqual(try lines(p), [long, "short"])
     }
 
     func testGzipIsInflated() throws {
-        let plain = temp("z.txt")
+        let plain = try temp("z.txt")
         let text = (1...5000).map { "line \($0)" }.joined(separator: "\n") + "\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: plain))
         let gz = Process()
@@ -39,7 +40,7 @@ final class LineReaderTests: XCTestCase {
     }
 
     func testInvalidUTF8NamesFileAndLine() throws {
-        let p = temp("bad.txt")
+        let p = try temp("bad.txt")
         try Data([0x6F, 0x6B, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: p))
         let r = try LineReader(path: p)
         _ = try r.string(try XCTUnwrap(r.nextLine()))

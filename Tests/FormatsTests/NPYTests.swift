@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Formats
@@ -15,8 +16,7 @@ final class NPYTests: XCTestCase {
     }
 
     func testRoundTripAndStreaming() throws {
-        let dir = NSTemporaryDirectory() + "/npy-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryFolder("npy").path
         let values: [Float] = [1, -2.5, .pi, 0, -0.0, 1e-30]
         try NPY.write(values, rows: 2, columns: 3, to: dir + "/a.npy")
         let (shape, back) = try NPY.read(path: dir + "/a.npy")
@@ -31,9 +31,7 @@ final class NPYTests: XCTestCase {
     }
 
     func testReadRefusesDamage() throws {
-        let dir = NSTemporaryDirectory() + "/npy-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryFolder("npy").path
         try NPY.write([1, 2, 3, 4], rows: 2, columns: 2, to: dir + "/a.npy")
         var bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.npy"))
         bytes.removeLast(2)

@@ -1,4 +1,5 @@
 import Formats
+import TestSupport
 import XCTest
 
 final class SHA256Tests: XCTestCase {
@@ -38,13 +39,12 @@ final class SHA256Tests: XCTestCase {
     func testFileDigestStreamsAcrossChunksAndMissingFileIsNil() throws {
         // Larger than the 1 MiB read chunk, and not a multiple of it.
         let bytes = (0..<(3 << 20) + 12_345).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 17) }
-        let path = NSTemporaryDirectory() + "sha256-\(UUID().uuidString).bin"
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let folder = try temporaryFolder("sha256")
+        let path = try folder.write(Data(bytes), to: "bytes.bin")
         XCTAssertEqual(try SHA256.hex(ofFileAt: path), SHA256.hex(bytes))
         XCTAssertThrowsError(try SHA256.hex(ofFileAt: path + ".absent")) { XCTAssertEqual(($0 as? IndexerError)?.kind, .badInput) }
         // A folder is a clear error, not a trap (it used to crash with SIGILL: R8).
-        XCTAssertThrowsError(try SHA256.hex(ofFileAt: NSTemporaryDirectory())) {
+        XCTAssertThrowsError(try SHA256.hex(ofFileAt: folder.path)) {
             XCTAssertEqual(($0 as? IndexerError)?.message, "is a folder, not a file")
         }
     }

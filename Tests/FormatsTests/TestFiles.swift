@@ -1,11 +1,16 @@
 import Formats
 import Foundation
+import TestSupport
 
 /// Temporary files for reader tests, and a dependency-free gzip writer (stored deflate blocks).
 enum TestFiles {
+    /// One folder for the whole test process; static, so (as before the shared fixture) it is
+    /// left for the system's temporary-file cleaning rather than removed at exit.
+    private static let root = try! TemporaryFolder("indexer-formats-tests")
+
     /// A fresh temporary folder.
     static func folder() -> String {
-        let dir = NSTemporaryDirectory() + "indexer-formats-tests-" + UUID().uuidString
+        let dir = root.path(UUID().uuidString)
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }

@@ -1,17 +1,18 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `indexer build / verify / inspect` run as subprocesses: crashes, concurrent workers, exits.
 final class BuildCommandTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "buildcmd-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("buildcmd")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
+        folder.remove()
     }
 
     typealias Result = IndexerProcess.Result

@@ -1,16 +1,18 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The cluster recipe of deploy/ simulated on this machine: N build workers started at once,
 /// each told its shard by the scheduler's variable, N search workers writing partial runs,
 /// then the reduce (merge) and the rerank; the runs must equal what `indexer run` makes.
 final class ClusterSimulationTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
     let embedder = ["INDEXER_TEST_EMBEDDER": "hash-16"]
     let shards = 3
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "cluster-\(UUID().uuidString)"
+        folder = try TemporaryFolder("cluster")
         try FileManager.default.createDirectory(atPath: dir + "/jobs", withIntermediateDirectories: true)
         let words = ["wing", "lift", "drag", "flow", "shock", "wave", "boundary", "layer", "heat", "jet", "nozzle", "mach"]
         var corpus = "", queries = "", qrels = "query-id\tcorpus-id\tscore\n"
@@ -28,7 +30,7 @@ final class ClusterSimulationTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
+        folder.remove()
     }
 
     func data(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The recipes of deploy/: Kubernetes manifests against the OpenAPI schemas plus a dry run of
@@ -49,9 +50,9 @@ final class DeployRecipeTests: XCTestCase {
 final class ForeignUIDFolderTests: XCTestCase {
     func testBuildIntoAFolderOfAnotherUserIsAnIndexerError() throws {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { throw XCTSkip("needs root and setpriv") }
-        let dir = "/tmp/foreign-uid-\(UUID().uuidString)"
+        // Under /tmp itself, not TMPDIR: uid 10001 must be able to reach the folder.
+        let dir = try temporaryFolder("foreign-uid", in: "/tmp").path
         try FileManager.default.createDirectory(atPath: dir + "/shards", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         chmod(dir, 0o755); chmod(dir + "/shards", 0o755)
         try "a\tsome text\n".write(toFile: dir + "/c.tsv", atomically: true, encoding: .utf8)
         chmod(dir + "/c.tsv", 0o644)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Formats
@@ -8,15 +9,15 @@ final class EmbedCommandTests: XCTestCase {
     static let root = IndexerProcess.packageRoot
     /// A tiny BERT (2 layers, width 32) committed for the inference tests: fast to run.
     static let tinyModel = root + "/Tests/InferenceTests/Golden/cross-f32"
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "embedcmd-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("embedcmd")
     }
 
     override func tearDown() {
-        try? FileManager.default.removeItem(atPath: dir)
+        folder.remove()
     }
 
     func embed(_ args: [String]) throws -> IndexerProcess.Result {

@@ -1,5 +1,6 @@
 import Evaluation
 import Formats
+import TestSupport
 import XCTest
 
 @testable import indexer
@@ -43,9 +44,7 @@ final class EvalReportCommandTests: XCTestCase {
     }
 
     func testEvalOnFilesGivesTheTable() throws {
-        let dir = NSTemporaryDirectory() + "indexer-cli-eval-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryFolder("indexer-cli-eval").path
         try "q1 0 a 1\nq1 0 b 0\n".write(toFile: dir + "/qrels", atomically: true, encoding: .utf8)
         try "q1 Q0 b 1 2.0 t\nq1 Q0 a 2 1.0 t\n".write(toFile: dir + "/r.run", atomically: true, encoding: .utf8)
         let text = try EvalTool.run(EvalRequest(qrelsPath: dir + "/qrels", runPaths: [dir + "/r.run"], metrics: [.mrr(cut: 10), .precision(cut: 1)]))

@@ -13,9 +13,7 @@ final class HubDownloadSignalTests: XCTestCase {
 
     func interrupt(with signal: Int32) throws {
         let model = IndexerProcess.packageRoot + "/Tests/InferenceTests/Golden/cross-f32"
-        let dir = NSTemporaryDirectory() + "hubsignal-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryFolder("hubsignal").path
         let server = try LoopbackHTTPServer()
         defer { server.stop() }
         let commit = String(repeating: "ef", count: 20)

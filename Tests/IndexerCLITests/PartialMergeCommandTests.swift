@@ -1,21 +1,22 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `indexer merge` refuses an incomplete, duplicated or foreign set of partial runs (their
 /// `RUN.partial.json` sidecars), unless `--allow-partial`, which marks the output; the build's
 /// default thread count follows the affinity mask.
 final class PartialMergeCommandTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "partialmerge-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("partialmerge")
         let corpus = (0..<80).map { "doc\($0)\tsome text \($0 % 13) more \($0 % 7)" }.joined(separator: "\n") + "\n"
         try corpus.write(toFile: dir + "/c.tsv", atomically: true, encoding: .utf8)
         try "q1\tsome text 3\nq2\tmore 5\nq3\ttext 9\n".write(toFile: dir + "/q.tsv", atomically: true, encoding: .utf8)
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+    override func tearDownWithError() throws { folder.remove() }
 
     func indexer(_ args: [String]) throws -> IndexerProcess.Result {
         try IndexerProcess.run(args, env: ["INDEXER_TEST_EMBEDDER": "hash-32"])

@@ -1,18 +1,13 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `--precision` on embed, build, search and rerank: a bad value is a usage error (exit 2),
 /// and a non-fp32 run names the kernel path on stderr.
 final class PrecisionArgumentTests: XCTestCase {
-    let dir = NSTemporaryDirectory() + "precision-\(UUID().uuidString)"
+    var dir = ""
 
-    override func setUpWithError() throws {
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: dir)
-    }
+    override func setUpWithError() throws { dir = try temporaryFolder("precision").path }
 
     func testBadPrecisionExitsTwoOnEveryModelCommand() throws {
         let commands: [[String]] = [

@@ -1,21 +1,22 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `indexer search --write-query-vectors` once, then partial searches `--query-vectors`:
 /// the merged run equals a whole search; vectors of another model or query file are refused.
 final class QueryVectorsCommandTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "qvec-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("qvec")
         let corpus = (0..<60).map { "doc\($0)\tsome text \($0 % 11) more \($0 % 5)" }.joined(separator: "\n") + "\n"
         try corpus.write(toFile: dir + "/c.tsv", atomically: true, encoding: .utf8)
         try "q1\tsome text 3\nq2\tmore 4\nq3\ttext 8\n".write(toFile: dir + "/q.tsv", atomically: true, encoding: .utf8)
         try "q1\tsome text 3\n".write(toFile: dir + "/q1.tsv", atomically: true, encoding: .utf8)
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+    override func tearDownWithError() throws { folder.remove() }
 
     func indexer(_ args: [String], dim: Int = 32) throws -> IndexerProcess.Result {
         try IndexerProcess.run(args, env: ["INDEXER_TEST_EMBEDDER": "hash-\(dim)"])

@@ -1,21 +1,21 @@
 import Evaluation
 import Formats
 import Foundation
+import TestSupport
 import XCTest
 
 /// report.html opened in a real browser (headless Chromium): every section is in the DOM.
 final class ReportHTMLBrowserTests: XCTestCase {
-    var dir = ""
-
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
     /// A folder with qrels judging one document `rel` for each of 20 queries.
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "indexer-html-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("indexer-html")
         try (0..<20).map { "q\($0) 0 rel 1\n" }.joined().write(toFile: dir + "/qrels", atomically: true, encoding: .utf8)
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
+        folder.remove()
     }
 
     /// A run of 50 documents a query with `rel` at rank `at(query)`.

@@ -1,18 +1,19 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `indexer search / merge / fuse` run as subprocesses: workers from the environment, the
 /// reduce, warnings and exit codes.
 final class SearchCommandTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "searchcmd-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("searchcmd")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
+        folder.remove()
     }
 
     /// Runs `indexer ARGS` with the hash test embedder.

@@ -1,6 +1,7 @@
 import Formats
 import Inference
 import ShardStore
+import TestSupport
 import XCTest
 
 @testable import Indexing
@@ -9,15 +10,15 @@ import XCTest
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
 final class IndexBuilderTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "indexing-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("indexing")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
+        folder.remove()
     }
 
     /// The first `n` lines of SciFact's corpus, written to a file in the test folder.

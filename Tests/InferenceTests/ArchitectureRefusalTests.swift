@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Formats
@@ -8,7 +9,7 @@ import XCTest
 final class ArchitectureRefusalTests: XCTestCase {
     /// A copy of a golden checkpoint with `edit` applied to its config.json.
     func folder(from family: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
-        let dir = try TestPaths.temporaryFolder(self) + "/model"
+        let dir = try temporaryFolder("inference-tests").path + "/model"
         try FileManager.default.copyItem(atPath: ArchitectureGoldenTests.folder(family, "a"), toPath: dir)
         let path = dir + "/config.json"
         var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Formats
@@ -9,7 +10,7 @@ import XCTest
 final class SafeTensorsTests: XCTestCase {
     var dir = ""
 
-    override func setUpWithError() throws { dir = try TestPaths.temporaryFolder(self) }
+    override func setUpWithError() throws { dir = try temporaryFolder("inference-tests").path }
 
     /// Writes `header` (JSON text) behind its length (or `claimedLength`), then `data`.
     func file(_ name: String, header: String, data: [UInt8], claimedLength: UInt64? = nil) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Formats
@@ -12,7 +13,7 @@ final class SentenceTransformerFolderTests: XCTestCase {
 
     /// The case folder: the shared base files plus the case's module files, in a temporary folder.
     func assemble(_ name: String) throws -> String {
-        let dir = try TestPaths.temporaryFolder(self) + "/" + name
+        let dir = try temporaryFolder("inference-tests").path + "/" + name
         try FileManager.default.copyItem(atPath: Self.goldenDir + "/" + name, toPath: dir)
         for file in try FileManager.default.contentsOfDirectory(atPath: Self.goldenDir + "/base") {
             try FileManager.default.copyItem(atPath: Self.goldenDir + "/base/" + file, toPath: dir + "/" + file)
@@ -95,7 +96,7 @@ final class SentenceTransformerFolderTests: XCTestCase {
     }
 
     func testDeclaredPromptRules() throws {
-        let dir = try TestPaths.temporaryFolder(self)
+        let dir = try temporaryFolder("inference-tests").path
         func declared(_ json: String) throws -> Prompts {
             try json.write(toFile: dir + "/config_sentence_transformers.json", atomically: true, encoding: .utf8)
             return try Prompts.declared(directory: dir)
@@ -194,7 +195,7 @@ final class ShardedWeightsTests: XCTestCase {
 
     func testShardedCheckpointLoadsAsTheSingleFile() throws {
         let source = TestPaths.golden + "/cross-f32"
-        let dir = try TestPaths.temporaryFolder(self) + "/sharded"
+        let dir = try temporaryFolder("inference-tests").path + "/sharded"
         var map = try Self.makeSharded(dir)
         let names = map.keys.sorted()
         let a = try BiEncoder(modelDirectory: dir, threads: 1), b = try BiEncoder(modelDirectory: source, threads: 1)

@@ -31,13 +31,6 @@ enum TestPaths {
         return out
     }
 
-    /// A fresh temporary folder, removed at the end of the test.
-    static func temporaryFolder(_ test: XCTestCase) throws -> String {
-        let dir = NSTemporaryDirectory() + "/inference-tests-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        test.addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
-        return dir
-    }
 }
 
 /// Cosine of two equal-length vectors, in double.

@@ -1,5 +1,6 @@
 import Formats
 import ShardStore
+import TestSupport
 import XCTest
 
 @testable import Jobs
@@ -7,11 +8,12 @@ import XCTest
 /// A job with a real sentence-transformers folder (the tiny e5-style one of the Inference
 /// golden tests): a prompt change, by job key or in the model's config, rebuilds the index.
 final class JobPromptTests: XCTestCase {
-    var root: String!
+    var folder: TemporaryFolder!
+    var root: String { folder.path }
     let env = ["INDEXER_QUIET": "1"]
 
     override func setUpWithError() throws {
-        root = NSTemporaryDirectory() + "jobprompt-\(UUID().uuidString)"
+        folder = try TemporaryFolder("jobprompt")
         let fm = FileManager.default
         for d in ["jobs", "data"] { try fm.createDirectory(atPath: root + "/" + d, withIntermediateDirectories: true) }
         let golden = JobRunnerTests.packageRoot + "/Tests/InferenceTests/Golden/st-folders"
@@ -32,7 +34,7 @@ final class JobPromptTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: root)
+        folder.remove()
     }
 
     func run(_ overrides: [String] = []) throws -> [String: String] {

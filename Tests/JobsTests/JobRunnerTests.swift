@@ -1,4 +1,5 @@
 import Formats
+import TestSupport
 import XCTest
 
 @testable import Jobs
@@ -11,14 +12,15 @@ enum SHA256Hex {
 /// bi-encoder (`INDEXER_TEST_EMBEDDER`), and the tiny random cross-encoder that the Inference
 /// golden tests use stands in for the reranker, so the whole pipeline runs in seconds.
 final class JobRunnerTests: XCTestCase {
-    var root: String!
+    var folder: TemporaryFolder!
+    var root: String { folder.path }
     let env = ["INDEXER_TEST_EMBEDDER": "hash-16", "INDEXER_QUIET": "1"]
 
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 
     override func setUpWithError() throws {
-        root = NSTemporaryDirectory() + "jobrunner-\(UUID().uuidString)"
+        folder = try TemporaryFolder("jobrunner")
         let fm = FileManager.default
         try fm.createDirectory(atPath: root + "/jobs", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
@@ -46,7 +48,7 @@ final class JobRunnerTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: root)
+        folder.remove()
     }
 
     func runJob(_ overrides: [String] = [], only: JobStep? = nil, force: Bool = false) throws -> JobOutcome {

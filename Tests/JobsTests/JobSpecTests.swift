@@ -1,4 +1,5 @@
 import Formats
+import TestSupport
 import XCTest
 
 @testable import Jobs
@@ -7,7 +8,7 @@ final class JobSpecTests: XCTestCase {
     var dir: String!
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "jobspec-\(UUID().uuidString)/jobs"
+        dir = try temporaryFolder("jobspec").path("jobs")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     }
 

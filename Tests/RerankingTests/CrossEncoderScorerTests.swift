@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Reranking
@@ -59,7 +60,7 @@ final class CrossEncoderScorerTests: XCTestCase {
     }
 
     func testDeclaredMaxLength() throws {
-        let dir = try TestPaths.temporaryFolder(self)
+        let dir = try temporaryFolder("reranking-tests").path
         try #"{"max_position_embeddings": 256}"#.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
         XCTAssertEqual(try RerankModel.declaredMaxLength(modelDirectory: dir), 256, "no tokenizer_config: 512 capped by positions")
         try #"{"model_max_length": 128}"#.write(toFile: dir + "/tokenizer_config.json", atomically: true, encoding: .utf8)
@@ -118,7 +119,7 @@ final class CrossEncoderScorerTests: XCTestCase {
     }
 
     func testDeclaredInterpolation() throws {
-        let dir = try TestPaths.temporaryFolder(self)
+        let dir = try temporaryFolder("reranking-tests").path
         try #"{"max_position_embeddings": 256}"#.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
         XCTAssertEqual(try RerankModel.declaredInterpolation(modelDirectory: dir), 0, "none declared: the cross-encoder alone")
         try #"{"indexer_interpolate": 0.25}"#.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)

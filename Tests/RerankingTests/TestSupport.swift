@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import ShardStore
+import TestSupport
 import XCTest
 
 @testable import Reranking
@@ -14,14 +15,6 @@ enum TestPaths {
     static let inferenceGolden = root + "/Tests/InferenceTests/Golden"
     /// This module's golden files.
     static let golden = root + "/Tests/RerankingTests/Golden"
-
-    /// A fresh temporary folder, removed at the end of the test.
-    static func temporaryFolder(_ test: XCTestCase) throws -> String {
-        let dir = NSTemporaryDirectory() + "/reranking-tests-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        test.addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
-        return dir
-    }
 
     /// The JSON objects of a JSON-lines file.
     static func jsonLines(_ path: String) throws -> [[String: Any]] {
@@ -98,7 +91,7 @@ struct Fixture {
         _ test: XCTestCase, docs: [(id: String, title: String, text: String)], queries: [(String, String)],
         runLines: [String]
     ) throws -> Fixture {
-        let f = Fixture(dir: try TestPaths.temporaryFolder(test))
+        let f = Fixture(dir: try test.temporaryFolder("reranking-tests").path)
         func json(_ s: String) -> String {
             var o = "\""
             for u in s.unicodeScalars {

@@ -1,4 +1,5 @@
 import Formats
+import TestSupport
 import XCTest
 
 @testable import ShardStore
@@ -6,15 +7,15 @@ import XCTest
 /// The optional lexical sections: stored as opaque compressed blocks, read back exactly,
 /// covered by checksums, and absent (not an error) in shards built without them.
 final class LexicalSectionTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "shardstore-lex-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("shardstore-lex")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
+        folder.remove()
     }
 
     func settings(_ codec: BlockCodec) -> ShardSettings {

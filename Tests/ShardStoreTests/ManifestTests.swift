@@ -1,18 +1,19 @@
 import Formats
+import TestSupport
 import XCTest
 
 @testable import ShardStore
 
 final class ManifestTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "manifest-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("manifest")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
+        folder.remove()
     }
 
     func buildIndex(shards n: Int) throws -> [ShardFileTests.Doc] {

@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import TestSupport
 import Tokenization
 import XCTest
 
@@ -7,7 +8,7 @@ import XCTest
 final class CorpusTokenStatisticsTests: XCTestCase {
     func testCountsAddUpPerDocument() throws {
         let tokenizer = try TestSupport.tokenizer()
-        let folder = try TestSupport.temporaryFolder(self)
+        let folder = try temporaryFolder("tokenization-tests").path
         let docs = [
             ("Short", "one two three"), ("", String(repeating: "many words here ", count: 40)),
             ("Título", "Ångström [SEP] 北京"),

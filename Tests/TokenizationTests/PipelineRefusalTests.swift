@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Tokenization
@@ -24,7 +25,7 @@ final class PipelineRefusalTests: XCTestCase {
     }
 
     private func write(_ root: [String: Any]) throws -> String {
-        let folder = try TestSupport.temporaryFolder(self)
+        let folder = try temporaryFolder("tokenization-tests").path
         let data = try JSONSerialization.data(withJSONObject: root)
         try data.write(to: URL(fileURLWithPath: folder + "/tokenizer.json"))
         return folder

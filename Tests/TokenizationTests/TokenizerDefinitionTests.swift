@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import TestSupport
 import Tokenization
 import XCTest
 
@@ -21,17 +22,17 @@ final class TokenizerDefinitionTests: XCTestCase {
     }
 
     func testMissingFolder() throws {
-        let missing = try TestSupport.temporaryFolder(self) + "/no-such-model"
+        let missing = try temporaryFolder("tokenization-tests").path + "/no-such-model"
         assertModelError(try BertTokenizer(modelDirectory: missing), path: missing)
     }
 
     func testFolderWithoutTokenizerFiles() throws {
-        let folder = try TestSupport.temporaryFolder(self)
+        let folder = try temporaryFolder("tokenization-tests").path
         assertModelError(try BertTokenizer(modelDirectory: folder), path: folder)
     }
 
     func testCorruptTokenizerJSON() throws {
-        let folder = try TestSupport.temporaryFolder(self)
+        let folder = try temporaryFolder("tokenization-tests").path
         let path = folder + "/tokenizer.json"
         try Data("{\"model\": {\"type\": \"WordPiece\", \"vocab\": {".utf8).write(to: URL(fileURLWithPath: path))
         assertModelError(try BertTokenizer(modelDirectory: folder), path: path)
@@ -76,7 +77,7 @@ final class TokenizerDefinitionTests: XCTestCase {
             ),
         ]
         for (name, edit) in edits {
-            let folder = try TestSupport.temporaryFolder(self)
+            let folder = try temporaryFolder("tokenization-tests").path
             let path = folder + "/tokenizer.json"
             try JSONSerialization.data(withJSONObject: edit(root)).write(to: URL(fileURLWithPath: path))
             assertModelError(try BertTokenizer(modelDirectory: folder), path: path)
@@ -85,7 +86,7 @@ final class TokenizerDefinitionTests: XCTestCase {
     }
 
     func testCorruptVocabularyOnlyFolder() throws {
-        let folder = try TestSupport.temporaryFolder(self)
+        let folder = try temporaryFolder("tokenization-tests").path
         let path = folder + "/vocab.txt"
         try Data("hello\nworld\n".utf8).write(to: URL(fileURLWithPath: path))  // no [UNK], [CLS], ...
         assertModelError(try BertTokenizer(modelDirectory: folder), path: path)
@@ -94,7 +95,7 @@ final class TokenizerDefinitionTests: XCTestCase {
     /// vocab.txt alone (BERT defaults: lowercase, strip accents, CJK) gives the same ids.
     func testVocabularyOnlyMatchesTokenizerJSON() throws {
         let reference = try TestSupport.tokenizer()
-        let folder = try TestSupport.temporaryFolder(self)
+        let folder = try temporaryFolder("tokenization-tests").path
         try FileManager.default.copyItem(atPath: TestSupport.modelDirectory + "/vocab.txt", toPath: folder + "/vocab.txt")
         let fromVocab = try BertTokenizer(modelDirectory: folder)
         XCTAssertEqual(fromVocab.vocabularySize, reference.vocabularySize)
@@ -121,7 +122,7 @@ final class TokenizerDefinitionTests: XCTestCase {
 
     /// tokenizer_config.json's do_lower_case=false turns lowercasing (and accent stripping) off.
     func testVocabularyOnlyHonoursDoLowerCase() throws {
-        let folder = try TestSupport.temporaryFolder(self)
+        let folder = try temporaryFolder("tokenization-tests").path
         guard FileManager.default.fileExists(atPath: TestSupport.modelDirectory + "/vocab.txt") else {
             throw XCTSkip("model absent")
         }

@@ -165,37 +165,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
                 }
                 continue
             }
-            func bad(_ why: String) -> IndexerError {
-                IndexerError(.corrupt, "tensor '\(name)': \(why)", path: path)
-            }
-            guard let entry = value as? [String: Any] else { throw bad("header entry is not an object") }
-            guard let dtypeName = entry["dtype"] as? String else { throw bad("no dtype") }
-            guard let dtype = TensorDType(rawValue: dtypeName) else { throw bad("unknown dtype '\(dtypeName)'") }
-            guard let shapeValues = entry["shape"] as? [Any] else { throw bad("no shape") }
-            var shape: [Int] = []
-            for v in shapeValues {
-                guard let d = exactInt(v), d >= 0 else { throw bad("shape \(shapeValues) is not a list of non-negative integers") }
-                shape.append(d)
-            }
-            guard let offsets = entry["data_offsets"] as? [Any], offsets.count == 2,
-                let begin = exactInt(offsets[0]), let end = exactInt(offsets[1]), begin >= 0, begin <= end
-            else { throw bad("data_offsets is not a pair [begin, end] with 0 <= begin <= end") }
-            guard end <= dataLength else {
-                throw bad("data_offsets [\(begin), \(end)] run past the data section (\(dataLength) bytes): file truncated?")
-            }
-            var count = 1
-            for d in shape {
-                let (m, overflow) = count.multipliedReportingOverflow(by: d)
-                guard !overflow else { throw bad("shape \(shape) overflows") }
-                count = m
-            }
-            let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size)
-            guard !overflow, bytes == end - begin else {
-                throw bad(
-                    "shape \(shape) of \(dtypeName) needs \(overflow ? "too many" : String(bytes)) bytes but data_offsets [\(begin), \(end)] hold \(end - begin)"
-                )
-            }
-            tensors[name] = TensorInfo(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
+            tensors[name] = try tensorInfo(name, value, dataLength: dataLength, path: path)
         }
         // Ranges must not overlap (sorted by start; empty tensors cannot overlap anything).
         let ranges = tensors.values.filter { $0.end > $0.begin }.sorted { ($0.begin, $0.name) < ($1.begin, $1.name) }
@@ -203,6 +173,42 @@ public final class SafeTensorsFile: @unchecked Sendable {
             throw IndexerError(.corrupt, "tensors '\(a.name)' [\(a.begin), \(a.end)) and '\(b.name)' [\(b.begin), \(b.end)) overlap", path: path)
         }
         return (tensors, metadata, dataStart)
+    }
+
+    /// One header entry checked: a known dtype, a shape of non-negative integers, and
+    /// data_offsets inside the data section holding exactly shape × dtype size bytes.
+    private static func tensorInfo(_ name: String, _ value: Any, dataLength: Int, path: String) throws -> TensorInfo {
+        func bad(_ why: String) -> IndexerError {
+            IndexerError(.corrupt, "tensor '\(name)': \(why)", path: path)
+        }
+        guard let entry = value as? [String: Any] else { throw bad("header entry is not an object") }
+        guard let dtypeName = entry["dtype"] as? String else { throw bad("no dtype") }
+        guard let dtype = TensorDType(rawValue: dtypeName) else { throw bad("unknown dtype '\(dtypeName)'") }
+        guard let shapeValues = entry["shape"] as? [Any] else { throw bad("no shape") }
+        var shape: [Int] = []
+        for v in shapeValues {
+            guard let d = exactInt(v), d >= 0 else { throw bad("shape \(shapeValues) is not a list of non-negative integers") }
+            shape.append(d)
+        }
+        guard let offsets = entry["data_offsets"] as? [Any], offsets.count == 2,
+            let begin = exactInt(offsets[0]), let end = exactInt(offsets[1]), begin >= 0, begin <= end
+        else { throw bad("data_offsets is not a pair [begin, end] with 0 <= begin <= end") }
+        guard end <= dataLength else {
+            throw bad("data_offsets [\(begin), \(end)] run past the data section (\(dataLength) bytes): file truncated?")
+        }
+        var count = 1
+        for d in shape {
+            let (m, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw bad("shape \(shape) overflows") }
+            count = m
+        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size)
+        guard !overflow, bytes == end - begin else {
+            throw bad(
+                "shape \(shape) of \(dtypeName) needs \(overflow ? "too many" : String(bytes)) bytes but data_offsets [\(begin), \(end)] hold \(end - begin)"
+            )
+        }
+        return TensorInfo(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
     }
 
     /// An integer JSON value, refusing fractions and huge values.

@@ -54,15 +54,10 @@ public final class DenseSearch {
             throw IndexerError(.mismatch, "query vectors have \(count > 0 ? queries.count / count : 0) components, the index \(dimension)")
         }
         if count == 0 || ids.isEmpty || topN == 0 { return Array(repeating: [], count: count) }
-        var blocks: [(shard: Int, block: Int)] = []
-        for (s, r) in shards.enumerated() {
-            for b in 0..<r.vectorBlockCount { blocks.append((s, b)) }
-        }
-        let groups = DenseSearch.queryGroups(count: count, blocks: blocks.count, threads: threads)
+        let (groups, items) = workItems(count: count, threads: threads)
         let scorers = groups.map { g in
             ExactScorer(queries: Array(queries[(g.lowerBound * dimension)..<(g.upperBound * dimension)]), count: g.count, dimension: dimension)
         }
-        let items = blocks.flatMap { b in groups.indices.map { (shard: b.shard, block: b.block, group: $0) } }
         let workers = max(1, min(threads, items.count))
         let lock = NSLock()
         var next = 0
@@ -106,6 +101,17 @@ public final class DenseSearch {
         }
         if let failure { throw failure }
         return (0..<count).map { q in DenseSearch.merge(results.map { $0[q] }, topN: topN, ids: ids) }
+    }
+
+    /// The query groups for `count` queries and the work items: every (shard, vector block,
+    /// query group), block by block.
+    func workItems(count: Int, threads: Int) -> (groups: [Range<Int>], items: [(shard: Int, block: Int, group: Int)]) {
+        var blocks: [(shard: Int, block: Int)] = []
+        for (s, r) in shards.enumerated() {
+            for b in 0..<r.vectorBlockCount { blocks.append((s, b)) }
+        }
+        let groups = DenseSearch.queryGroups(count: count, blocks: blocks.count, threads: threads)
+        return (groups, blocks.flatMap { b in groups.indices.map { (shard: b.shard, block: b.block, group: $0) } })
     }
 
     /// Query groups of the score matrix: bounded memory (at most 768 queries × block rows)

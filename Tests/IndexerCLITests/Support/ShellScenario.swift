@@ -1,11 +1,13 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// A scratch folder with a small Cranfield index, and a shell to run the bad-input
 /// campaign's repro commands (issue #13) as written: `$B` is the indexer binary, `$W` the
 /// folder, `$C` the collection; the hash test embedder stands in for the model.
 final class ShellScenario {
-    let dir: String
+    private let folder: TemporaryFolder
+    var dir: String { folder.path }
     let binary: String
     let collection: String
 
@@ -14,8 +16,7 @@ final class ShellScenario {
         binary = try IndexerProcess.binary
         collection = IndexerProcess.packageRoot + "/../shared/data/cranfield"
         guard FileManager.default.fileExists(atPath: collection + "/corpus.jsonl") else { throw XCTSkip("no Cranfield at \(collection)") }
-        dir = NSTemporaryDirectory() + "failures-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("failures")
         let setup = try sh(
             """
             head -200 "$C/corpus.jsonl" > "$W/c200.jsonl"; head -50 "$W/c200.jsonl" > "$W/c50.jsonl"
@@ -24,8 +25,6 @@ final class ShellScenario {
             """)
         XCTAssertEqual(setup.status, 0, setup.stderr)
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: dir) }
 
     /// Runs `script` under bash with `B`, `W`, `C` and `INDEXER_TEST_EMBEDDER=hash-384` set.
     func sh(_ script: String, timeout: TimeInterval = 120) throws -> IndexerProcess.Result {

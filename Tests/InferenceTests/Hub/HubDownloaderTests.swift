@@ -20,7 +20,7 @@ final class HubDownloaderTests: XCTestCase {
     override func setUpWithError() throws {
         hub = try LoopbackHTTPServer()
         cdn = try LoopbackHTTPServer()
-        home = try TestPaths.temporaryFolder(self)
+        home = try temporaryFolder("inference-tests").path
         for (revision, commit) in [("main", Self.mainCommit), ("v1", Self.tagCommit)] {
             try serve(revision: revision, commit: commit, files: Self.files, from: Self.model)
         }
@@ -132,7 +132,7 @@ final class HubDownloaderTests: XCTestCase {
     }
 
     func testAShardedRepositoryDownloadsAndLoads() throws {
-        let folder = try TestPaths.temporaryFolder(self) + "/sharded"
+        let folder = try temporaryFolder("inference-tests").path + "/sharded"
         let map = try ShardedWeightsTests.makeSharded(folder)
         let commit = String(repeating: "5a", count: 20)
         let files = ["config.json", "tokenizer.json", "vocab.txt", ShardedSafeTensors.indexName] + Set(map.values).sorted()

@@ -2,6 +2,7 @@ import Evaluation
 import Formats
 import Foundation
 import ShardStore
+import TestSupport
 import XCTest
 
 @testable import Lexical
@@ -12,8 +13,7 @@ import XCTest
 final class LexicalShardQualityTests: XCTestCase {
     private func figures(_ name: String) throws -> (ndcg: Double, recall: Double) {
         let c = try BEIRCollection.load(name)
-        let dir = NSTemporaryDirectory() + "lexical-quality-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryFolder("lexical-quality").path
         let n = 4
         var writers: [ShardWriter] = []
         var builders = [LexicalSegmentBuilder](repeating: LexicalSegmentBuilder(), count: n)

@@ -9,15 +9,15 @@ import XCTest
 /// BM25 over lexical indexes stored in shard files: equal to a brute-force scorer, the same for
 /// 1 and 4 shards, and per-shard searches (global statistics) merge into the full run.
 final class LexicalShardSearchTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "lexical-shards-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("lexical-shards")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
+        folder.remove()
     }
 
     /// Documents with ids; every 25th repeats the text of the one before (exact score ties

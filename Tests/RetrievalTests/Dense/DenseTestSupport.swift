@@ -3,6 +3,7 @@ import Foundation
 import Indexing
 import Inference
 import ShardStore
+import TestSupport
 import XCTest
 
 @testable import Retrieval
@@ -23,16 +24,14 @@ struct DenseTestRandom {
 
 /// A scratch folder with helpers to build hash-embedded indexes and run searches.
 final class DenseFixture {
-    let dir: String
+    private let folder: TemporaryFolder
+    var dir: String { folder.path }
     static let dimension = 24
     var environment: [String: String] { ["INDEXER_TEST_EMBEDDER": "hash-\(DenseFixture.dimension)"] }
 
     init() throws {
-        dir = NSTemporaryDirectory() + "dense-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("dense")
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: dir) }
 
     func write(_ text: String, _ name: String) throws -> String {
         let path = dir + "/" + name

@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Retrieval
@@ -8,14 +9,14 @@ import XCTest
 /// query file's order when the partials fix it, asks for the query file when they do not, and
 /// refuses contradictory partials.
 final class RunMergeQueryOrderTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "merge-order-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("merge-order")
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+    override func tearDownWithError() throws { folder.remove() }
 
     /// A partial run listing `queries` in order, one document each.
     func partial(_ name: String, _ queries: [String], doc: String) throws -> String {

@@ -1,16 +1,18 @@
 import Formats
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Retrieval
 
 final class RunMergeTests: XCTestCase {
-    var dir = ""
+    var folder: TemporaryFolder!
+    var dir: String { folder.path }
+
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "merge-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("merge")
     }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+    override func tearDownWithError() throws { folder.remove() }
 
     func write(_ text: String, _ name: String) throws -> String {
         let p = dir + "/" + name
