@@ -89,6 +89,8 @@ public enum SearchJob {
     /// Queries with empty text are reported (a warning naming file and line, and a count) and
     /// get no lines in the run, as do queries with no result; trec_eval then skips them (or
     /// counts them as 0 with `-c`).
+    // Long: the order of checks (cheap refusals, then the index, then the queries) is the
+    // contract docs/FAILURES.md states; each stage is already a call, what stays is their order.
     public static func run(_ options: SearchOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SearchSummary {
         // Validate what needs no file first: a refused combination costs nothing.
         if options.retriever == .hybrid && options.shardID != nil {
