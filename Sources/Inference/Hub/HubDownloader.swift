@@ -25,10 +25,12 @@ import Foundation
 /// models; no PyTorch, ONNX or TensorFlow weights).
 ///
 /// Environment, as `huggingface_hub` reads it: `HF_ENDPOINT` (default
-/// `https://huggingface.co`); `HF_HUB_CACHE`, else `HF_HOME/hub`, else
-/// `XDG_CACHE_HOME/huggingface/hub`, else `~/.cache/huggingface/hub`; `HF_HUB_OFFLINE=1` uses
-/// the cache only; `HF_TOKEN`, else the file `HF_HOME/token` (default
-/// `~/.cache/huggingface/token`), is sent as a bearer token to the endpoint's host only.
+/// `https://huggingface.co`); `HF_HUB_CACHE`, else `HUGGINGFACE_HUB_CACHE`, else
+/// `HF_HOME/hub`, else `XDG_CACHE_HOME/huggingface/hub`, else `~/.cache/huggingface/hub` (a
+/// leading `~` expanded); `HF_HUB_OFFLINE=1` or `TRANSFORMERS_OFFLINE=1` uses the cache only,
+/// and an unreachable Hub falls back to a cached snapshot with a warning; `HF_TOKEN`, else the
+/// file `HF_HOME/token` (default `~/.cache/huggingface/token`), is sent as a bearer token to
+/// the endpoint's host only.
 public struct HubDownloader {
     /// The Hub endpoint, without a trailing slash.
     public var endpoint: String
@@ -48,9 +50,14 @@ public struct HubDownloader {
         while e.hasSuffix("/") { e.removeLast() }
         endpoint = e
         let home = value("HOME") ?? NSHomeDirectory()
-        let hfHome = value("HF_HOME") ?? ((value("XDG_CACHE_HOME") ?? home + "/.cache") + "/huggingface")
-        cacheRoot = value("HF_HUB_CACHE") ?? hfHome + "/hub"
-        offline = ["1", "ON", "YES", "TRUE"].contains((environment["HF_HUB_OFFLINE"] ?? "").uppercased())
+        // huggingface_hub expands a leading ~ in these paths (os.path.expanduser).
+        func path(_ name: String) -> String? {
+            value(name).map { $0 == "~" || $0.hasPrefix("~/") ? home + $0.dropFirst() : $0 }
+        }
+        let hfHome = path("HF_HOME") ?? ((path("XDG_CACHE_HOME") ?? home + "/.cache") + "/huggingface")
+        cacheRoot = path("HF_HUB_CACHE") ?? path("HUGGINGFACE_HUB_CACHE") ?? hfHome + "/hub"
+        let truthy = ["1", "ON", "YES", "TRUE"]
+        offline = ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"].contains { truthy.contains((environment[$0] ?? "").uppercased()) }
         token =
             value("HF_TOKEN")
             ?? FileManager.default.contents(atPath: hfHome + "/token")
@@ -74,7 +81,14 @@ public struct HubDownloader {
             throw IndexerError(
                 .model, "HF_HUB_OFFLINE is set and \(ref.description) is not in the cache (no snapshot with config.json under \(repositoryFolder(ref)))")
         }
-        return try download(ref)
+        do {
+            return try download(ref)
+        } catch let error as IndexerError where error.kind == .io {
+            // As huggingface_hub does: an unreachable Hub falls back to the cached snapshot.
+            guard let cached = cachedSnapshot(ref) else { throw error }
+            Console.warning("cannot reach the Hub for \(ref.description) (\(error.message)); using the cached snapshot \(cached)")
+            return cached
+        }
     }
 
     /// The cached snapshot for `ref` (one holding config.json), if any.
@@ -122,9 +136,13 @@ public struct HubDownloader {
         for file in files.filter({ $0 != "config.json" }) + ["config.json"] {
             try HubFileFetch(downloader: self, ref: ref, commit: listing.commit, file: file, repositoryFolder: repo).run()
         }
-        if listing.commit != ref.revision {
-            try Folders.create(repo + "/refs/" + (ref.revision as NSString).deletingLastPathComponent)
-            try AtomicFile.write(listing.commit, to: repo + "/refs/" + ref.revision)
+        // The ref is rewritten only when it moved, so a read-only cache that already holds the
+        // revision keeps working online.
+        let refFile = repo + "/refs/" + ref.revision
+        let current = FileManager.default.contents(atPath: refFile).flatMap { String(data: $0, encoding: .utf8) }
+        if listing.commit != ref.revision, current?.trimmingCharacters(in: .whitespacesAndNewlines) != listing.commit {
+            try Folders.create((refFile as NSString).deletingLastPathComponent)
+            try AtomicFile.write(listing.commit, to: refFile)
         }
         return dir
     }

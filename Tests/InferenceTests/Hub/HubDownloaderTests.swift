@@ -151,6 +151,26 @@ final class HubDownloaderTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: home + "/hub/models--org--absent/snapshots"))
     }
 
+    func testACachedModelResolvesWithTheHubStoppedAndAnUnchangedRefIsNotRewritten() throws {
+        let dir = try ModelResolver(environment: environment()).resolve("hf:org/tiny")
+        let refs = home + "/hub/models--org--tiny/refs/main"
+        let written = try FileManager.default.attributesOfItem(atPath: refs)[.modificationDate] as? Date
+        Thread.sleep(forTimeInterval: 0.02)
+        XCTAssertEqual(try ModelResolver(environment: environment()).resolve("hf:org/tiny"), dir)
+        XCTAssertEqual(
+            try FileManager.default.attributesOfItem(atPath: refs)[.modificationDate] as? Date, written,
+            "refs/main is not rewritten when the branch did not move (a read-only cache keeps working)")
+        let stopped = environment()
+        hub.stop()
+        cdn.stop()
+        hub = nil  // stopped once: tearDown must not wait on it again
+        cdn = nil
+        XCTAssertEqual(try ModelResolver(environment: stopped).resolve("hf:org/tiny"), dir, "the cached snapshot, with a warning")
+        XCTAssertThrowsError(try ModelResolver(environment: stopped).resolve("hf:org/other")) { error in
+            XCTAssertEqual((error as? IndexerError)?.kind, .io, "nothing cached: the network error stands")
+        }
+    }
+
     func testUnreachableEndpointSaysHowToWorkOffline() throws {
         let closed = try LoopbackHTTPServer()
         let endpoint = closed.endpoint
@@ -178,6 +198,12 @@ final class HubDownloaderTests: XCTestCase {
         XCTAssertEqual(HubDownloader(environment: ["HF_HOME": "/x", "XDG_CACHE_HOME": "/y"]).cacheRoot, "/x/hub")
         XCTAssertEqual(HubDownloader(environment: ["HF_HOME": "/x", "HF_HUB_CACHE": "/c"]).cacheRoot, "/c")
         XCTAssertTrue(HubDownloader(environment: ["HF_HUB_OFFLINE": "true"]).offline)
+        XCTAssertTrue(HubDownloader(environment: ["TRANSFORMERS_OFFLINE": "1"]).offline)
+        XCTAssertFalse(HubDownloader(environment: ["TRANSFORMERS_OFFLINE": "0"]).offline)
+        XCTAssertEqual(HubDownloader(environment: ["HF_HOME": "/x", "HUGGINGFACE_HUB_CACHE": "/old"]).cacheRoot, "/old")
+        XCTAssertEqual(HubDownloader(environment: ["HF_HUB_CACHE": "/new", "HUGGINGFACE_HUB_CACHE": "/old"]).cacheRoot, "/new")
+        XCTAssertEqual(HubDownloader(environment: ["HOME": "/h", "HF_HOME": "~/hf"]).cacheRoot, "/h/hf/hub")
+        XCTAssertEqual(HubDownloader(environment: ["HOME": "/h", "HF_HUB_CACHE": "~"]).cacheRoot, "/h")
         try "file-token\n".write(toFile: home + "/token", atomically: true, encoding: .utf8)
         XCTAssertEqual(HubDownloader(environment: ["HF_HOME": home]).token, "file-token")
         XCTAssertEqual(HubDownloader(environment: ["HF_HOME": home, "HF_TOKEN": "env"]).token, "env")
