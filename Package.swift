@@ -8,17 +8,21 @@ import PackageDescription
 // end to end, measured with scripts/bench-encode). Lane-wise IEEE arithmetic without FMA
 // contraction gives bitwise the same vectors with or without AVX2.
 #if arch(x86_64)
-let inferenceSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug)), .unsafeFlags(["-Xcc", "-mavx2"])]
+    let inferenceSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug)), .unsafeFlags(["-Xcc", "-mavx2"])]
 #else
-let inferenceSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    let inferenceSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 #endif
 
 let package = Package(
     name: "indexer",
     products: [
         .executable(name: "indexer", targets: ["indexer"]),
-        .library(name: "IndexerKit", targets: ["Formats", "Tokenization", "Inference", "ShardStore",
-                                                "Lexical", "Retrieval", "Reranking", "Evaluation", "Jobs", "Indexing"]),
+        .library(
+            name: "IndexerKit",
+            targets: [
+                "Formats", "Tokenization", "Inference", "ShardStore",
+                "Lexical", "Retrieval", "Reranking", "Evaluation", "Jobs", "Indexing",
+            ]),
     ],
     targets: [
         // System libraries from Debian (scripts/setup installs them).
@@ -32,18 +36,21 @@ let package = Package(
         // int8 / bf16 dense-layer kernels with run-time ISA dispatch (AVX-512 VNNI and BF16, AVX2,
         // portable C); AVX-512 code only inside target-attributed functions. No FMA contraction:
         // the epilogue is the same IEEE sequence on every path (docs/QUANTISATION.md).
-        .target(name: "CInferenceKernels", path: "Sources/CInferenceKernels",
-                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+        .target(
+            name: "CInferenceKernels", path: "Sources/CInferenceKernels",
+            cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
 
         // Shared file formats (corpus, queries, TREC runs, qrels, .npy), errors, atomic writes.
         .target(name: "Formats", dependencies: ["CZlib", "CSystem"]),
         // tokenizer.json pipelines as HF tokenizers defines them; optimised in debug too, so that the
         // golden test over every text of the three shared collections stays a few seconds.
-        .target(name: "Tokenization", dependencies: ["Formats"],
-                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(
+            name: "Tokenization", dependencies: ["Formats"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // safetensors, tensor kernels over BLAS, the BERT encoder, bi- and cross-encoders.
-        .target(name: "Inference", dependencies: ["CBLAS", "CInferenceKernels", "Tokenization", "Formats"],
-                swiftSettings: inferenceSettings),
+        .target(
+            name: "Inference", dependencies: ["CBLAS", "CInferenceKernels", "Tokenization", "Formats"],
+            swiftSettings: inferenceSettings),
         // Shard file format, block codecs, vector encodings, manifest, writer, reader.
         .target(name: "ShardStore", dependencies: ["CZstd", "CLZ4", "Formats"]),
         // English analysis, the per-shard inverted index (shard sections), BM25 with global statistics.
@@ -61,28 +68,37 @@ let package = Package(
         // Job files, step fingerprints, run log.
         .target(name: "Jobs", dependencies: ["Formats", "ShardStore", "Inference", "Indexing", "Retrieval", "Reranking", "Evaluation"]),
         // The command layer: parse, validate, call one library entry point, map errors to exits.
-        .executableTarget(name: "indexer", dependencies: [
-            "Formats", "Tokenization", "Inference", "ShardStore", "Lexical", "Retrieval", "Reranking",
-            "Evaluation", "Jobs", "Indexing",
-        ]),
+        .executableTarget(
+            name: "indexer",
+            dependencies: [
+                "Formats", "Tokenization", "Inference", "ShardStore", "Lexical", "Retrieval", "Reranking",
+                "Evaluation", "Jobs", "Indexing",
+            ]),
 
         // Helpers shared by the test targets (temporary folders, a seeded generator, a loopback HTTP
         // server); not part of any product.
         .target(name: "TestSupport", dependencies: ["Formats"], path: "Tests/TestSupport"),
         .testTarget(name: "FormatsTests", dependencies: ["TestSupport", "Formats", "CZlib"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["TestSupport", "Tokenization", "Formats"],
-                    resources: [.copy("Golden")]),
-        .testTarget(name: "InferenceTests", dependencies: ["TestSupport", "Inference", "Tokenization", "Formats"],
-                    resources: [.copy("Golden")]),
+        .testTarget(
+            name: "TokenizationTests", dependencies: ["TestSupport", "Tokenization", "Formats"],
+            resources: [.copy("Golden")]),
+        .testTarget(
+            name: "InferenceTests", dependencies: ["TestSupport", "Inference", "Tokenization", "Formats"],
+            resources: [.copy("Golden")]),
         .testTarget(name: "ShardStoreTests", dependencies: ["TestSupport", "ShardStore", "Formats"]),
         .testTarget(name: "IndexingTests", dependencies: ["TestSupport", "Indexing", "Lexical", "ShardStore", "Inference", "Formats"]),
-        .testTarget(name: "LexicalTests", dependencies: ["TestSupport", "Lexical", "ShardStore", "Formats", "Evaluation"],
-                    resources: [.copy("Golden")]),
-        .testTarget(name: "RetrievalTests", dependencies: ["TestSupport", "Retrieval", "Lexical", "ShardStore", "Inference", "Indexing", "Formats", "Evaluation", "CDenseKernels"]),
-        .testTarget(name: "RerankingTests", dependencies: ["TestSupport", "Reranking", "Inference", "ShardStore", "Formats"],
-                    resources: [.copy("Golden")]),
-        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Formats"],
-                    resources: [.copy("Golden")]),
+        .testTarget(
+            name: "LexicalTests", dependencies: ["TestSupport", "Lexical", "ShardStore", "Formats", "Evaluation"],
+            resources: [.copy("Golden")]),
+        .testTarget(
+            name: "RetrievalTests",
+            dependencies: ["TestSupport", "Retrieval", "Lexical", "ShardStore", "Inference", "Indexing", "Formats", "Evaluation", "CDenseKernels"]),
+        .testTarget(
+            name: "RerankingTests", dependencies: ["TestSupport", "Reranking", "Inference", "ShardStore", "Formats"],
+            resources: [.copy("Golden")]),
+        .testTarget(
+            name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Formats"],
+            resources: [.copy("Golden")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "TestSupport", "Formats", "ShardStore"]),
         .testTarget(name: "IndexerCLITests", dependencies: ["indexer", "Formats", "Evaluation", "Reranking", "TestSupport"]),
     ],
