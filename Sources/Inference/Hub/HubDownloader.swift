@@ -81,14 +81,7 @@ public struct HubDownloader {
             throw IndexerError(
                 .model, "HF_HUB_OFFLINE is set and \(ref.description) is not in the cache (no snapshot with config.json under \(repositoryFolder(ref)))")
         }
-        do {
-            return try download(ref)
-        } catch let error as IndexerError where error.kind == .io {
-            // As huggingface_hub does: an unreachable Hub falls back to the cached snapshot.
-            guard let cached = cachedSnapshot(ref) else { throw error }
-            Console.warning("cannot reach the Hub for \(ref.description) (\(error.message)); using the cached snapshot \(cached)")
-            return cached
-        }
+        return try download(ref)
     }
 
     /// The cached snapshot for `ref` (one holding config.json), if any.
@@ -126,7 +119,16 @@ public struct HubDownloader {
 
     private func download(_ ref: HubReference) throws -> String {
         let repo = repositoryFolder(ref)
-        let listing = try HubListing.fetch(self, ref)
+        let listing: HubListing
+        do {
+            listing = try HubListing.fetch(self, ref)
+        } catch let error as IndexerError where error.kind == .io {
+            // As huggingface_hub does: when the revision lookup cannot reach the Hub, the cached
+            // snapshot serves. A failure after the lookup (a download, the disk) is not hidden.
+            guard let cached = cachedSnapshot(ref) else { throw error }
+            Console.warning("cannot reach the Hub for \(ref.description) (\(error.message)); using the cached snapshot \(cached)")
+            return cached
+        }
         let files = listing.files.filter(HubDownloader.wanted)
         guard files.contains("config.json") else {
             throw IndexerError(.model, "\(ref.description) has no config.json: not a model repository")
