@@ -62,7 +62,7 @@ let package = Package(
         // The index build driver: corpus -> embeddings -> shards, sharding rule, resume.
         .target(name: "Indexing", dependencies: ["ShardStore", "Lexical", "Inference", "Formats"]),
         // Bounded per-query cross-encoder reranking.
-        .target(name: "Reranking", dependencies: ["ShardStore", "Inference", "Tokenization", "Formats"]),
+        .target(name: "Reranking", dependencies: ["ShardStore", "Inference", "Formats"]),
         // trec_eval-exact metrics and the decision report.
         .target(name: "Evaluation", dependencies: ["Formats"]),
         // Job files, step fingerprints, run log.

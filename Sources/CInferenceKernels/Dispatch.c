@@ -66,6 +66,18 @@ const char *ik_bf16_isa(void) { return ik_bf16_path() == IK_AVX512 ? "avx512-bf1
 
 int ik_bf16_available(void) { return ik_bf16_path() == IK_AVX512; }
 
+const char *ik_blas_core_for_cpu(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                 __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    if (avx512 && __builtin_cpu_supports("avx512bf16")) return "Cooperlake";
+    if (avx512) return "SkylakeX";
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+    return 0;
+}
+
 static _Thread_local void *scratch;
 static _Thread_local size_t scratch_size;
 

@@ -132,20 +132,9 @@ public struct LexicalSearcher: Sendable {
     /// The top `k` hits for each query text, in query order. With `threads` > 1 queries are
     /// spread over that many threads; results are identical for any thread count.
     public func search(queries: [String], topK k: Int, threads: Int = 1) throws -> [[LexicalHit]] {
-        let workers = max(1, min(threads, queries.count))
-        if workers == 1 {
-            var scratch = Scratch()
-            return try queries.map { try search(LexicalQuery($0, analyzer: analyzer), topK: k, scratch: &scratch) }
+        try Parallel.map(count: queries.count, workers: threads, state: { Scratch() }) { q, scratch in
+            try search(LexicalQuery(queries[q], analyzer: analyzer), topK: k, scratch: &scratch)
         }
-        let results = ResultSlots(count: queries.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var scratch = Scratch()
-            // Strided assignment: worker w takes queries w, w + workers, ...
-            for q in stride(from: w, to: queries.count, by: workers) {
-                results.set(q, Result { try search(LexicalQuery(queries[q], analyzer: analyzer), topK: k, scratch: &scratch) })
-            }
-        }
-        return try results.values.map { try $0.get() }
     }
 
     /// The top `k` hits for an analyzed query.
@@ -238,32 +227,6 @@ public struct LexicalSearcher: Sendable {
         for doc in touched { scratch.sums[Int(doc)] = 0 }
         scratch.touched = touched
         return out
-    }
-}
-
-/// One result slot per query, each written by exactly one worker.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<[LexicalHit], Error>]
-    private let lock = NSLockLike()
-
-    init(count: Int) { slots = Array(repeating: .success([]), count: count) }
-
-    func set(_ index: Int, _ value: Result<[LexicalHit], Error>) {
-        lock.withLock { slots[index] = value }
-    }
-
-    var values: [Result<[LexicalHit], Error>] { lock.withLock { slots } }
-}
-
-/// A minimal mutex over pthreads (Foundation-free).
-final class NSLockLike: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
     }
 }
 

@@ -97,28 +97,8 @@ public final class LexicalShardSearch: @unchecked Sendable {
             progress?.advance(by: 1)
             return all
         }
-        let workers = max(1, min(threads, queries.count))
-        var results = [Result<[ScoredDocument], Error>](repeating: .success([]), count: queries.count)
-        if workers == 1 {
-            var scratch = LexicalSearcher.Scratch()
-            for i in queries.indices { results[i] = Result { try one(queries[i], &scratch) } }
-        } else {
-            let slots = Slots(count: queries.count)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var scratch = LexicalSearcher.Scratch()
-                for i in stride(from: w, to: queries.count, by: workers) { slots.set(i, Result { try one(queries[i], &scratch) }) }
-            }
-            results = slots.values
+        return try Parallel.map(count: queries.count, workers: threads, state: { LexicalSearcher.Scratch() }) { i, scratch in
+            try one(queries[i], &scratch)
         }
-        return try results.map { try $0.get() }
     }
-}
-
-/// One result slot per query, each written by exactly one worker.
-private final class Slots: @unchecked Sendable {
-    private var slots: [Result<[ScoredDocument], Error>]
-    private let lock = NSLockLike()
-    init(count: Int) { slots = Array(repeating: .success([]), count: count) }
-    func set(_ i: Int, _ v: Result<[ScoredDocument], Error>) { lock.withLock { slots[i] = v } }
-    var values: [Result<[ScoredDocument], Error>] { lock.withLock { slots } }
 }

@@ -1,7 +1,6 @@
 import Formats
 import Foundation
 import Inference
-import Tokenization
 
 /// A ``PairScorer`` over a Hugging Face cross-encoder folder (``Inference/CrossEncoder``).
 ///
@@ -11,14 +10,12 @@ import Tokenization
 public final class CrossEncoderScorer: PairScorer, @unchecked Sendable {
     /// The loaded model.
     public let model: CrossEncoder
-    private let tokenizer: any TextTokenizer
 
     /// Loads `modelDirectory` with `maxLength` word pieces per pair (nil: the folder's declared
     /// maximum, ``RerankModel/declaredMaxLength(modelDirectory:)``) on `threads` threads at `precision`.
     public init(modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil, precision: Precision = .fp32) throws {
         let length = try maxLength ?? RerankModel.declaredMaxLength(modelDirectory: modelDirectory)
         model = try CrossEncoder(modelDirectory: modelDirectory, maxLength: length, threads: threads, precision: precision)
-        tokenizer = try Tokenizers.load(modelDirectory: modelDirectory)
     }
 
     /// The model's fingerprint (weights, config, tokenizer, maximum length).
@@ -26,7 +23,7 @@ public final class CrossEncoderScorer: PairScorer, @unchecked Sendable {
 
     /// `[CLS] query [SEP] document [SEP]`, the document truncated first.
     public func encode(query: String, document: String) -> EncodedPair {
-        let t = tokenizer.encodePair(query, document, maxLength: model.maxLength)
+        let t = model.encodePair(query: query, document: document)
         return EncodedPair(ids: t.ids, typeIds: t.typeIds)
     }
 

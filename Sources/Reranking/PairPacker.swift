@@ -25,28 +25,15 @@ public struct PairPacker {
 
     /// Tokenises every pair with `scorer`, in input order.
     public func encode(_ pairs: [(query: String, document: String)], with scorer: PairScorer) -> [EncodedPair] {
-        var slots = [EncodedPair?](repeating: nil, count: pairs.count)
-        let workers = max(1, min(threads, pairs.count))
-        slots.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var i = w
-                while i < pairs.count {
-                    base[i] = scorer.encode(query: pairs[i].query, document: pairs[i].document)
-                    i += workers
-                }
-            }
+        Parallel.map(count: pairs.count, workers: threads) { i in
+            scorer.encode(query: pairs[i].query, document: pairs[i].document)
         }
-        return slots.map { $0! }
     }
 
     /// Scores already tokenised pairs; one score per pair, in input order. `scored` is told
     /// the pairs of each batch as it finishes (progress counted per pair, not per chunk).
     public func score(_ encoded: [EncodedPair], with scorer: PairScorer, scored: (Int) -> Void = { _ in }) throws -> [Float] {
-        let order = encoded.indices.sorted { a, b in
-            let la = encoded[a].tokenCount, lb = encoded[b].tokenCount
-            return la != lb ? la > lb : a < b
-        }
+        let order = Parallel.longestFirst(encoded.map(\.tokenCount))
         var out = [Float](repeating: 0, count: encoded.count)
         var start = 0
         while start < order.count {

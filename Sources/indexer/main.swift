@@ -1,5 +1,10 @@
 import Formats
 import Foundation
+import Inference
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Every subcommand, in the order `indexer help` lists them.
 let commands: [any Command.Type] = [
@@ -137,4 +142,16 @@ func executeLogged(_ type: any Command.Type, _ arguments: [String], logPath: Str
     return code
 }
 
+/// Restarts the process with `OPENBLAS_CORETYPE` set when OpenBLAS took this CPU for a generic
+/// one (``BLASCore``): the fp32 products then run up to 4× faster. Same arguments, streams and
+/// environment; if the restart fails, the run goes on with the loaded kernels.
+func restartForBLASCoreIfNeeded() {
+    let environment = ProcessInfo.processInfo.environment
+    guard let core = BLASCore.restartCore(environment: environment) else { return }
+    setenv("OPENBLAS_CORETYPE", core, 1)
+    execv("/proc/self/exe", CommandLine.unsafeArgv)
+    unsetenv("OPENBLAS_CORETYPE")
+}
+
+restartForBLASCoreIfNeeded()
 exit(main())

@@ -24,6 +24,20 @@ const char *ik_int8_isa(void);
 const char *ik_bf16_isa(void);
 /// 1 when the bf16 kernel is available on this CPU.
 int ik_bf16_available(void);
+// The widest OpenBLAS core this CPU runs ("Cooperlake", "SkylakeX", "Haswell"), or NULL when
+// it has no AVX2 and FMA: what OPENBLAS_CORETYPE should name when the library mistakes a CPU
+// newer than itself for a generic one.
+const char *ik_blas_core_for_cpu(void);
+
+// 1 when the AVX-512 elementwise kernels below can run (and INDEXER_ISA does not ask for a
+// narrower path). They give bitwise the results of the Swift 8-lane reference.
+int ik_activations_avx512(void);
+// x <- GELU(x + bias) over rows × n, exact-erf GELU (Inference/Kernels/Erf.swift).
+void ik_bias_gelu_avx512(float *x, int rows, int n, const float *bias);
+// out[i] = erf(x[i]) (the same polynomial).
+void ik_erf_avx512(const float *x, int count, float *out);
+// Row-wise softmax of rows × n with leading dimension ld, in place (Softmax.swift).
+void ik_softmax_rows_avx512(float *x, int rows, int n, int ld);
 /// Forces a path for tests and benches ("avx512", "avx2", "portable"; NULL = detect).
 /// Weights packed before the call keep their layout; call it before packing.
 void ik_force_isa(const char *name);

@@ -143,19 +143,11 @@ public final class BiEncoder: @unchecked Sendable {
     ) throws -> [Float] {
         guard batchSize >= 1 else { throw IndexerError(.usage, "batch size must be at least 1, not \(batchSize)") }
         let prompt = prompts.prompt(for: role)
-        var tokenized = [TokenizedText?](repeating: nil, count: texts.count)
-        tokenized.withUnsafeMutableBufferPointer { slots in
-            let chunks = max(1, min(pool.threads, texts.count))
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                var i = c
-                while i < texts.count {
-                    slots[i] = tokenizer.encode(prompt + texts[i], maxLength: maxLength)
-                    i += chunks
-                }
-            }
+        let tokenized = Parallel.map(count: texts.count, workers: pool.threads) { i in
+            TokenizedTextView(tokenizer.encode(prompt + texts[i], maxLength: maxLength))
         }
         return try embed(
-            tokenized: tokenized.map { TokenizedTextView(ids: $0!.ids, typeIds: $0!.typeIds) },
+            tokenized: tokenized,
             skip: pooling.includePrompt ? 0 : promptTokenCount(prompt), progress: progress)
     }
 
@@ -174,18 +166,14 @@ public final class BiEncoder: @unchecked Sendable {
     /// that tokenise themselves. The first `skip` tokens of each are left out of pooling.
     func embed(tokenized: [TokenizedTextView], skip: Int = 0, progress: Formats.Progress? = nil) throws -> [Float] {
         let d = dimension
-        for t in tokenized { try pool.validate(t, modelPath: modelDirectory) }
         var out = [Float](repeating: 0, count: tokenized.count * d)
         countLock.lock()
         lastCount = tokenized.reduce(0) { $0 + $1.ids.count }
         countLock.unlock()
-        let order = tokenized.indices.sorted { (tokenized[$0].ids.count, $1) > (tokenized[$1].ids.count, $0) }
         try out.withUnsafeMutableBufferPointer { dst in
             let base = dst.baseAddress!
-            try pool.forEach(order) { i, ws in
-                let t = tokenized[i]
-                let hidden = pool.encoder.forward(ids: t.ids, typeIds: t.typeIds, workspace: ws)
-                finish(hidden, n: t.ids.count, skip: skip, into: base + i * d)
+            try pool.encode(tokenized, modelPath: modelDirectory) { i, hidden, n, _ in
+                finish(hidden, n: n, skip: skip, into: base + i * d)
                 // Counted per text as it is encoded: a chunk of thousands takes minutes.
                 progress?.advance(by: 1)
             }

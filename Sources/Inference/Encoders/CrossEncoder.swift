@@ -54,25 +54,23 @@ public final class CrossEncoder: @unchecked Sendable {
 
     /// Word pieces of each pair after truncation, special tokens included.
     public func tokenCount(_ pairs: [(query: String, document: String)]) -> [Int] {
-        pairs.map { tokenizer.encodePair($0.query, $0.document, maxLength: maxLength).ids.count }
+        pairs.map { encodePair(query: $0.query, document: $0.document).ids.count }
+    }
+
+    /// The pair as the model reads it: `[CLS] query [SEP] document [SEP]` from the folder's
+    /// tokenizer, truncated to ``maxLength`` (the document first). Thread-safe.
+    public func encodePair(query: String, document: String) -> TokenizedText {
+        tokenizer.encodePair(query, document, maxLength: maxLength)
     }
 
     /// One raw logit per pair, in input order. `batchSize` is accepted for API stability;
     /// pairs are scheduled one by one (longest first) and results do not depend on it.
     public func score(_ pairs: [(query: String, document: String)], batchSize: Int = 32) throws -> [Float] {
         guard batchSize >= 1 else { throw IndexerError(.usage, "batch size must be at least 1, not \(batchSize)") }
-        var tokenized = [TokenizedText?](repeating: nil, count: pairs.count)
-        tokenized.withUnsafeMutableBufferPointer { slots in
-            let chunks = max(1, min(pool.threads, pairs.count))
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                var i = c
-                while i < pairs.count {
-                    slots[i] = tokenizer.encodePair(pairs[i].query, pairs[i].document, maxLength: maxLength)
-                    i += chunks
-                }
-            }
+        let tokenized = Parallel.map(count: pairs.count, workers: pool.threads) { i in
+            TokenizedTextView(encodePair(query: pairs[i].query, document: pairs[i].document))
         }
-        return try score(tokenized: tokenized.map { TokenizedTextView(ids: $0!.ids, typeIds: $0!.typeIds) })
+        return try score(tokenized: tokenized)
     }
 
     /// Logits for already tokenised pairs (ids and type ids, special tokens included).
@@ -84,15 +82,11 @@ public final class CrossEncoder: @unchecked Sendable {
     }
 
     func score(tokenized: [TokenizedTextView]) throws -> [Float] {
-        for t in tokenized { try pool.validate(t, modelPath: modelDirectory) }
         var out = [Float](repeating: 0, count: tokenized.count)
-        let order = tokenized.indices.sorted { (tokenized[$0].ids.count, $1) > (tokenized[$1].ids.count, $0) }
         try out.withUnsafeMutableBufferPointer { dst in
             let base = dst.baseAddress!
-            try pool.forEach(order) { i, ws in
-                let t = tokenized[i]
-                let hidden = pool.encoder.forward(ids: t.ids, typeIds: t.typeIds, workspace: ws)
-                base[i] = head.score(hidden, n: t.ids.count, workspace: ws)
+            try pool.encode(tokenized, modelPath: modelDirectory) { i, hidden, n, ws in
+                base[i] = head.score(hidden, n: n, workspace: ws)
             }
         }
         return out

@@ -1,6 +1,7 @@
 import CBLAS
 import Formats
 import Foundation
+import Tokenization
 
 /// Runs one encoder forward pass per sequence on a fixed number of threads, each with its own
 /// scratch workspace, with OpenBLAS kept single-threaded.
@@ -72,6 +73,20 @@ final class EncoderPool: @unchecked Sendable {
         if let failure { throw failure }
     }
 
+    /// The one tokenise-then-schedule loop of both encoders: checks every sequence, then runs
+    /// the forward pass longest first over the threads and hands `body` the item's index, its
+    /// hidden rows, its token count and the workspace (valid only during the call).
+    func encode(
+        _ tokenized: [TokenizedTextView], modelPath: String,
+        _ body: (Int, UnsafeMutablePointer<Float>, Int, EncoderWorkspace) -> Void
+    ) throws {
+        for t in tokenized { try validate(t, modelPath: modelPath) }
+        try forEach(Parallel.longestFirst(tokenized.map(\.ids.count))) { i, ws in
+            let t = tokenized[i]
+            body(i, encoder.forward(ids: t.ids, typeIds: t.typeIds, workspace: ws), t.ids.count, ws)
+        }
+    }
+
     /// Checks a tokenised sequence against the model before it reaches the kernels.
     func validate(_ t: TokenizedTextView, modelPath: String) throws {
         let vocab = Int32(encoder.vocabSize), types = Int32(encoder.typeVocabSize)
@@ -92,4 +107,8 @@ final class EncoderPool: @unchecked Sendable {
 struct TokenizedTextView {
     var ids: [Int32]
     var typeIds: [Int32]
+}
+
+extension TokenizedTextView {
+    init(_ t: TokenizedText) { self.init(ids: t.ids, typeIds: t.typeIds) }
 }

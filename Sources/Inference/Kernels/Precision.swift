@@ -16,7 +16,7 @@ public enum Precision: String, Sendable, CaseIterable {
     /// The instruction-set path this precision takes on this CPU, e.g. "int8 avx512-vnni".
     public var kernelPath: String {
         switch self {
-        case .fp32: return "fp32 openblas-sgemm"
+        case .fp32: return "fp32 openblas-sgemm " + BLASCore.loaded
         case .bf16: return "bf16 " + String(cString: ik_bf16_isa())
         case .int8: return "int8 " + String(cString: ik_int8_isa())
         }

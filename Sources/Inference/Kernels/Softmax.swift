@@ -1,3 +1,5 @@
+import CInferenceKernels
+
 /// e^x on 8 lanes, within 2 ulp of `expf` on [-87.3, 88.7]; 0 below, +inf above.
 ///
 /// Cephes' scheme: x = n·ln2 + r with |r| ≤ ½ln2 (ln2 split in two for an exact reduction),
@@ -34,6 +36,15 @@ func vectorExp(_ x0: Vec) -> Vec {
 /// Max, exponentials and sum run in a fixed order for a given `n`, so a row's result does
 /// not depend on anything but the row.
 func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int) {
+    if ElementwiseKernels.avx512 {
+        ik_softmax_rows_avx512(x, Int32(rows), Int32(n), Int32(ld))
+        return
+    }
+    softmaxRowsReference(x, rows: rows, n: n, ld: ld)
+}
+
+/// ``softmaxRows(_:rows:n:ld:)`` in Swift: the definition the AVX-512 kernel repeats bit for bit.
+func softmaxRowsReference(_ x: UnsafeMutablePointer<Float>, rows: Int, n: Int, ld: Int) {
     for r in 0..<rows {
         let row = x + r * ld
         var m = Vec(repeating: -.infinity)
@@ -79,6 +90,22 @@ public func softmax(_ values: [Float]) -> [Float] {
     var out = values
     out.withUnsafeMutableBufferPointer { buf in
         if let base = buf.baseAddress { softmaxRows(base, rows: 1, n: buf.count, ld: buf.count) }
+    }
+    return out
+}
+
+/// Whether the elementwise kernels (GELU, softmax) take their AVX-512 C versions, decided once.
+/// Those give bitwise the Swift results (same operations, same order), only 16 lanes wide: the
+/// Swift code is compiled for baseline x86-64, where an 8-lane vector is two SSE halves.
+enum ElementwiseKernels {
+    static let avx512 = ik_activations_avx512() != 0
+}
+
+/// Softmax of one vector through the Swift reference (tests compare the two paths).
+public func softmaxReference(_ values: [Float]) -> [Float] {
+    var out = values
+    out.withUnsafeMutableBufferPointer { buf in
+        if let base = buf.baseAddress { softmaxRowsReference(base, rows: 1, n: buf.count, ld: buf.count) }
     }
     return out
 }
