@@ -1,10 +1,10 @@
 // AVX-512 versions of the encoder's elementwise kernels: exact GELU (erf) with its bias, and
 // the attention softmax. They repeat the Swift reference (Inference/Kernels/Erf.swift and
-// Softmax.swift, 8-lane SIMD compiled for baseline x86-64) operation for operation: separate
+// Softmax.swift, 8-lane SIMD, AVX2 on x86-64) operation for operation: separate
 // multiplies and adds (no FMA contraction), the same constants to the bit, the same order of
 // the softmax sums. The results are therefore bitwise those of the Swift code, on any CPU, and
 // the cross-ISA promises of docs/QUANTISATION.md keep holding; only the width changes (16
-// lanes with AVX-512 instead of two 4-lane SSE halves), which is where the time went.
+// lanes instead of 8).
 #include "InferenceKernels.h"
 #include "internal.h"
 #include <immintrin.h>

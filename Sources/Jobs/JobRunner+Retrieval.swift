@@ -28,7 +28,7 @@ extension JobRunner {
                     ]
                     : ["retriever": s.retriever, "top_n": "\(s.topN)"]
             ) { $1 },
-            outputs: { [paths] in [paths.candidates] },
+            outputs: { [paths] in retriever == .hybrid ? [paths.candidates] + paths.componentRuns : [paths.candidates] },
             run: { [spec, paths, options] in
                 var o = SearchOptions(
                     indexDirectory: spec.index.directory, queriesPath: spec.queries,
@@ -45,6 +45,8 @@ extension JobRunner {
                 o.retriever = retriever
                 o.fusion = s.fusion == "minmax" ? .minMax : .rrf(k: Double(s.rrfK))
                 o.fusionDepth = s.fusionDepth
+                // Hybrid keeps its two lists: the report shows them beside the fused and reranked runs.
+                if retriever == .hybrid { o.componentRunsPrefix = paths.componentRunsPrefix }
                 let r = try SearchJob.run(o, environment: options.environment)
                 return [
                     "queries": r.queries, "searched": r.searched, "empty_queries": r.emptyQueries,

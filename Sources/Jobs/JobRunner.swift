@@ -63,6 +63,10 @@ public final class JobRunner {
         public var timings: String
         public var metrics: String
         public var reportDir: String
+
+        /// Where a hybrid search step keeps its two lists, BM25 first (`candidates.bm25.run`, `candidates.dense.run`).
+        public var componentRunsPrefix: String { String(candidates.dropLast(".run".count)) }
+        public var componentRuns: [String] { ["bm25", "dense"].map { componentRunsPrefix + "." + $0 + ".run" } }
     }
     public let paths: Paths
 
@@ -207,8 +211,9 @@ public final class JobRunner {
     }
 
     func reportPlan() -> Plan {
-        Plan(
-            step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings, spec.queries],
+        let componentRuns = spec.search.retriever == "hybrid" ? paths.componentRuns : []
+        return Plan(
+            step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings, spec.queries] + componentRuns,
             settings: spec.reportLatencyBudgetMs.map { ["k": "\(spec.reportK)", "latency_budget_ms": "\($0)"] } ?? ["k": "\(spec.reportK)"],
             outputs: { [paths] in ["report.md", "report.json", "report.html"].map { paths.reportDir + "/" + $0 } },
             run: { [spec, paths] in
@@ -219,9 +224,10 @@ public final class JobRunner {
                 req.k = spec.reportK
                 req.depth = spec.rerank?.depth
                 req.thresholds.latencyBudgetMs = spec.reportLatencyBudgetMs
-                // The job's first stage is the baseline the reranker must beat; the job's
+                // The job's first stage is the baseline the reranker must beat, and a hybrid
+                // job's two lists too (is reranking better than simply fusing?); the job's
                 // queries and index feed the per-query drill-down.
-                req.baselines = [NamedRun(name: spec.search.retriever, path: paths.candidates)]
+                req.baselines = [NamedRun(name: spec.search.retriever, path: paths.candidates)] + zip(["bm25", "dense"], componentRuns).map(NamedRun.init)
                 req.queriesPath = spec.queries
                 let index = spec.index.directory
                 req.documentTexts = { ids in try ShardTextSource(directory: index).lookup(ids, texts: ids).texts }

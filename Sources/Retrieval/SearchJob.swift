@@ -43,6 +43,9 @@ public struct SearchOptions: Sendable {
     public var fusion: FusionMethod = .rrf(k: FusionMethod.defaultK)
     /// For hybrid: each list (BM25, dense) is cut at this depth before fusion.
     public var fusionDepth: Int = FusionMethod.defaultDepth
+    /// For hybrid: also write the two fused lists, each cut at N, to `PREFIX.bm25.run` and
+    /// `PREFIX.dense.run` (``SearchJob/writeComponents(_:prefix:_:_:)``); nil: only the fused run.
+    public var componentRunsPrefix: String?
 
     /// Options with defaults for everything but the index, the queries, N and the output.
     public init(indexDirectory: String, queriesPath: String, topN: Int, outPath: String) {
@@ -88,11 +91,28 @@ public enum SearchJob {
     ///
     /// Queries with empty text are reported (a warning naming file and line, and a count) and
     /// get no lines in the run, as do queries with no result; trec_eval then skips them (or
-    /// counts them as 0 with `-c`).
-    // Long: the order of checks (cheap refusals, then the index, then the queries) is the
-    // contract docs/FAILURES.md states; each stage is already a call, what stays is their order.
+    /// counts them as 0 with `-c`). The stages run in the order docs/FAILURES.md states: cheap
+    /// refusals, then the index, then the queries, then the first stage, then the writes.
     public static func run(_ options: SearchOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SearchSummary {
-        // Validate what needs no file first: a refused combination costs nothing.
+        try validate(options)
+        let target = try open(options)
+        let threads = CPUBudget.resolve(options.threads, for: "search", quiet: options.quiet)
+        let lists = try firstStage(options, target, threads: threads, environment: environment)
+        let (lines, noResult) = try write(options, target.searched, lists)
+        if let prefix = options.componentRunsPrefix { try writeComponents(options, prefix: prefix, target.searched, lists) }
+        try writePartialSidecar(options, manifest: target.index.manifest)
+        let t = lists.timings
+        let summary = SearchSummary(
+            queries: target.queries.count, searched: target.searched.count, emptyQueries: target.empty, noResult: noResult,
+            shards: target.readers.count, documents: lists.documents, lines: lines,
+            embedSeconds: t.embed, searchSeconds: t.dense + t.bm25Load + t.bm25 + t.fuse,
+            bm25Seconds: t.bm25, searchCPUSeconds: t.denseCPU)
+        if !options.quiet { Console.info(describe(summary, kernel: ExactScorer.kernelName)) }
+        return summary
+    }
+
+    /// The refusals that need no file: a refused combination costs nothing.
+    static func validate(_ options: SearchOptions) throws {
         if options.retriever == .hybrid && options.shardID != nil {
             throw IndexerError(
                 .usage,
@@ -100,14 +120,29 @@ public enum SearchJob {
             )
         }
         guard options.fusionDepth >= 1 else { throw IndexerError(.usage, "--fusion-depth must be at least 1") }
-        // BM25 needs every shard's statistics, so a lexical search opens them all.
+        if options.componentRunsPrefix != nil && options.retriever != .hybrid {
+            throw IndexerError(.usage, "--component-runs needs --retriever hybrid: only a hybrid search has two lists to keep")
+        }
+    }
+
+    /// What a search reads: the checked index, its selected shards, and the queries (those
+    /// with text are searched).
+    struct Target {
+        var index: OpenIndex
+        var selected: [Manifest.Shard]
+        var readers: [ShardReader]
+        var queries: [Query]
+        var searched: [Query]
+        var empty: Int
+    }
+
+    /// Opens the index (every shard for BM25, which needs all statistics) and reads the queries.
+    static func open(_ options: SearchOptions) throws -> Target {
         let selection: OpenIndex.Selection = options.shardID.map { .only([$0]) } ?? .all
         let index = try OpenIndex.open(options.indexDirectory, shards: options.retriever.usesLexical ? .all : selection)
-        let manifest = index.manifest
         let selectedIDs = options.shardID.map { [$0] } ?? index.shardIndices
-        let selected = selectedIDs.map { manifest.shards[$0] }
+        let selected = selectedIDs.map { index.manifest.shards[$0] }
         let readers = try selectedIDs.map { try index.reader($0) }
-
         let queries = try selectQueries(options)
         var searched: [Query] = []
         var empty = 0
@@ -120,62 +155,77 @@ public enum SearchJob {
                 searched.append(q)
             }
         }
+        return Target(index: index, selected: selected, readers: readers, queries: queries, searched: searched, empty: empty)
+    }
 
-        let threads = CPUBudget.resolve(options.threads, for: "search", quiet: options.quiet)
+    /// The first stage's lists, one per searched query, and where the time went.
+    struct Lists {
+        /// BM25 and dense top lists (cut at the fusion depth for hybrid, else at N); empty
+        /// when the retriever does not use them.
+        var lexical: [[ScoredDocument]] = []
+        var dense: [[ScoredDocument]] = []
+        /// The fused top N (hybrid only).
+        var fused: [[(id: String, score: Double)]] = []
+        var documents = 0
+        var timings = (embed: 0.0, dense: 0.0, denseCPU: 0.0, bm25Load: 0.0, bm25: 0.0, fuse: 0.0)
+    }
+
+    /// BM25 and/or dense search of the searched queries, then fusion for hybrid.
+    static func firstStage(_ options: SearchOptions, _ target: Target, threads: Int, environment: [String: String]) throws -> Lists {
+        var lists = Lists()
         // Hybrid cuts each list at the fusion depth; the others at N.
         let depth = options.retriever == .hybrid ? options.fusionDepth : options.topN
-        var lexical: [[ScoredDocument]] = []
-        var bm25Seconds = 0.0, bm25LoadSeconds = 0.0
-        var documents = 0
         if options.retriever.usesLexical {
             let start = Date()
-            (lexical, documents, bm25Seconds) = try lexicalResults(
-                options, index: index, selected: selected,
-                texts: searched.map(\.text), depth: depth, threads: threads)
-            bm25LoadSeconds = Date().timeIntervalSince(start) - bm25Seconds
+            (lists.lexical, lists.documents, lists.timings.bm25) = try lexicalResults(
+                options, index: target.index, selected: target.selected,
+                texts: target.searched.map(\.text), depth: depth, threads: threads)
+            lists.timings.bm25Load = Date().timeIntervalSince(start) - lists.timings.bm25
         }
-        var dense: [[ScoredDocument]] = []
-        var t0 = Date(), t1 = t0, t2 = t0
-        var c1 = 0.0, c2 = 0.0
         if options.retriever.usesDense {
-            t0 = Date()
-            let vectors = try queryVectors(options, manifest: manifest, searched: searched, environment: environment)
-            t1 = Date()
-            c1 = processCPUSeconds()
-
-            let search = try DenseSearch(shards: readers)
+            let t0 = Date()
+            let vectors = try queryVectors(options, manifest: target.index.manifest, searched: target.searched, environment: environment)
+            let t1 = Date()
+            let c1 = processCPUSeconds()
+            let search = try DenseSearch(shards: target.readers)
             let progress = Formats.Progress("search", total: search.documentCount, unit: "documents", quiet: options.quiet)
-            dense = try search.search(queries: vectors, count: searched.count, topN: depth, threads: threads, progress: progress)
+            lists.dense = try search.search(queries: vectors, count: target.searched.count, topN: depth, threads: threads, progress: progress)
             progress.finish()
-            t2 = Date()
-            c2 = processCPUSeconds()
-            documents = search.documentCount
+            lists.timings.embed = t1.timeIntervalSince(t0)
+            lists.timings.dense = Date().timeIntervalSince(t1)
+            lists.timings.denseCPU = processCPUSeconds() - c1
+            lists.documents = search.documentCount
         }
-        let fuseStart = Date()
-        var results: [[(id: String, score: Float)]] = []
-        var fused: [[(id: String, score: Double)]] = []
-        switch options.retriever {
-        case .dense: results = dense.map { $0.map { ($0.id, $0.score) } }
-        case .bm25: results = lexical.map { $0.map { ($0.id, $0.score) } }
-        case .hybrid: fused = SearchJob.fused(qids: searched.map(\.id), lexical: lexical, dense: dense, method: options.fusion, topN: options.topN)
+        if options.retriever == .hybrid {
+            let start = Date()
+            lists.fused = SearchJob.fused(
+                qids: target.searched.map(\.id), lexical: lists.lexical, dense: lists.dense, method: options.fusion, topN: options.topN)
+            lists.timings.fuse = Date().timeIntervalSince(start)
         }
-        let fuseSeconds = Date().timeIntervalSince(fuseStart)
+        return lists
+    }
 
+    /// Writes the run (atomically); returns its lines and the queries without a result, each warned about.
+    static func write(_ options: SearchOptions, _ searched: [Query], _ lists: Lists) throws -> (lines: Int, noResult: Int) {
         let writer = try TrecRunWriter(path: options.outPath)
         var lines = 0, noResult = 0
         do {
             for (i, q) in searched.enumerated() {
-                let count = options.retriever == .hybrid ? fused[i].count : results[i].count
+                let count: Int
+                switch options.retriever {
+                case .hybrid:
+                    // Fused scores are written as doubles: RRF sums differ in the last bits.
+                    for (r, d) in lists.fused[i].enumerated() { try writer.write(qid: q.id, docid: d.id, rank: r + 1, score: d.score, tag: options.tag) }
+                    count = lists.fused[i].count
+                case .dense, .bm25:
+                    let list = options.retriever == .dense ? lists.dense[i] : lists.lexical[i]
+                    for (r, d) in list.enumerated() { try writer.write(qid: q.id, docid: d.id, rank: r + 1, score: d.score, tag: options.tag) }
+                    count = list.count
+                }
                 if count == 0 {
                     noResult += 1
                     let why = options.retriever == .dense ? "the searched shards hold no documents" : "no document holds a query term"
                     Console.warning("\(options.queriesPath):\(q.line): query '\(q.id)' got no result (\(why))")
-                }
-                if options.retriever == .hybrid {
-                    // Fused scores are written as doubles: RRF sums differ in the last bits.
-                    for (r, d) in fused[i].enumerated() { try writer.write(qid: q.id, docid: d.id, rank: r + 1, score: d.score, tag: options.tag) }
-                } else {
-                    for (r, d) in results[i].enumerated() { try writer.write(qid: q.id, docid: d.id, rank: r + 1, score: d.score, tag: options.tag) }
                 }
                 lines += count
             }
@@ -184,15 +234,28 @@ public enum SearchJob {
             writer.abandon()
             throw error
         }
-        try writePartialSidecar(options, manifest: manifest)
-        let summary = SearchSummary(
-            queries: queries.count, searched: searched.count, emptyQueries: empty, noResult: noResult,
-            shards: readers.count, documents: documents, lines: lines,
-            embedSeconds: t1.timeIntervalSince(t0),
-            searchSeconds: t2.timeIntervalSince(t1) + bm25LoadSeconds + bm25Seconds + fuseSeconds,
-            bm25Seconds: bm25Seconds, searchCPUSeconds: c2 - c1)
-        if !options.quiet { Console.info(describe(summary, kernel: ExactScorer.kernelName)) }
-        return summary
+        return (lines, noResult)
+    }
+
+    /// The two lists a hybrid search fused, each cut at N, as runs of their own
+    /// (`PREFIX.bm25.run`, `PREFIX.dense.run`, tags `indexer-bm25`, `indexer-dense`): the
+    /// same bytes as a `--retriever bm25` and a `--retriever dense` search of N, so a report
+    /// can show each beside the fused and reranked runs at no second search.
+    static func writeComponents(_ options: SearchOptions, prefix: String, _ searched: [Query], _ lists: Lists) throws {
+        for (name, list) in [("bm25", lists.lexical), ("dense", lists.dense)] {
+            let writer = try TrecRunWriter(path: prefix + "." + name + ".run")
+            do {
+                for (i, q) in searched.enumerated() {
+                    for (r, d) in list[i].prefix(options.topN).enumerated() {
+                        try writer.write(qid: q.id, docid: d.id, rank: r + 1, score: d.score, tag: "indexer-" + name)
+                    }
+                }
+                try writer.commit()
+            } catch {
+                writer.abandon()
+                throw error
+            }
+        }
     }
 
     /// One line of figures for standard error (`scripts/bench-search` reads it).

@@ -95,8 +95,8 @@ public func softmax(_ values: [Float]) -> [Float] {
 }
 
 /// Whether the elementwise kernels (GELU, softmax) take their AVX-512 C versions, decided once.
-/// Those give bitwise the Swift results (same operations, same order), only 16 lanes wide: the
-/// Swift code is compiled for baseline x86-64, where an 8-lane vector is two SSE halves.
+/// Those give bitwise the Swift results (same operations, same order), 16 lanes wide where
+/// the Swift code has 8.
 enum ElementwiseKernels {
     static let avx512 = ik_activations_avx512() != 0
 }

@@ -12,8 +12,8 @@ struct SearchCommand: Command {
     static let synopsis = [
         "search --index INDEX_DIR --queries FILE --top-n N --out RUN [--qrels FILE] [--tag NAME] [--shard-id I|env] [--model M] "
             + "[--query-prompt P] [--document-prompt P] [--batch-size B] [--threads T] [--retriever dense|bm25|hybrid] "
-            + "[--k1 K1] [--b B] [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--precision P] [--quiet] "
-            + "[--query-vectors FILE]",
+            + "[--k1 K1] [--b B] [--fusion rrf|minmax] [--rrf-k K] [--fusion-depth D] [--component-runs PREFIX] [--precision P] "
+            + "[--quiet] [--query-vectors FILE]",
         "search --index INDEX_DIR --queries FILE [--qrels FILE] [--model DIR] --write-query-vectors FILE",
     ]
     static let about = """
@@ -53,6 +53,10 @@ struct SearchCommand: Command {
             "--fusion-depth", "D",
             "hybrid: results taken from each list before fusion, \(FusionMethod.depthRange.lowerBound)...\(FusionMethod.depthRange.upperBound)",
             default: "\(FusionMethod.defaultDepth)"),
+        .option(
+            "--component-runs", "PREFIX",
+            "hybrid: also write the two fused lists, each cut at N, as PREFIX.bm25.run and PREFIX.dense.run (the "
+                + "bytes of a bm25 and a dense search of N), so a report can show them beside the fused run", path: true),
         .option(
             "--write-query-vectors", "FILE",
             "embed the queries once into FILE (model and query digest in its header) and search nothing: no --top-n, "
@@ -119,8 +123,9 @@ struct SearchCommand: Command {
         let k = try a.int("--rrf-k", default: 60, in: 0...1_000_000)!
         o.fusion = fusion == "rrf" ? .rrf(k: Double(k)) : .minMax
         o.fusionDepth = try a.int("--fusion-depth", default: FusionMethod.defaultDepth, in: FusionMethod.depthRange)!
+        o.componentRunsPrefix = a.string("--component-runs")
         if o.retriever != .hybrid {
-            for name in ["--fusion", "--rrf-k", "--fusion-depth"] where a.string(name) != nil {
+            for name in ["--fusion", "--rrf-k", "--fusion-depth", "--component-runs"] where a.string(name) != nil {
                 throw IndexerError(.usage, "\(name) applies to --retriever hybrid only")
             }
         }
