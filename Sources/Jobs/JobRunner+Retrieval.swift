@@ -12,9 +12,7 @@ extension JobRunner {
 
     func searchPlan() throws -> Plan? {
         let s = spec.search
-        guard let retriever = Retriever(rawValue: s.retriever) else {
-            throw IndexerError(.badInput, "search.retriever: unknown retriever '\(s.retriever)'", path: spec.path)
-        }
+        let retriever = s.retriever
         var inputs = [spec.index.directory + "/manifest.json", spec.queries]
         if retriever != .bm25 { inputs += try JobRunner.modelFiles(spec.index.model) }
         if let q = spec.qrels { inputs.append(q) }
@@ -23,10 +21,10 @@ extension JobRunner {
             settings: JobRunner.promptSettings(spec.index).merging(
                 retriever == .hybrid
                     ? [
-                        "retriever": s.retriever, "top_n": "\(s.topN)", "fusion": s.fusion,
+                        "retriever": retriever.rawValue, "top_n": "\(s.topN)", "fusion": s.fusionName,
                         "rrf_k": "\(s.rrfK)", "fusion_depth": "\(s.fusionDepth)",
                     ]
-                    : ["retriever": s.retriever, "top_n": "\(s.topN)"]
+                    : ["retriever": retriever.rawValue, "top_n": "\(s.topN)"]
             ) { $1 },
             outputs: { [paths] in retriever == .hybrid ? [paths.candidates] + paths.componentRuns : [paths.candidates] },
             run: { [spec, paths, options] in
@@ -34,16 +32,16 @@ extension JobRunner {
                     indexDirectory: spec.index.directory, queriesPath: spec.queries,
                     topN: s.topN, outPath: paths.candidates)
                 o.qrelsPath = spec.qrels
-                o.tag = "indexer-\(s.retriever)"
+                o.tag = "indexer-\(retriever.rawValue)"
                 o.batchSize = s.batchSize
                 o.threads = spec.threads
                 o.modelDirectory = spec.index.model
                 o.queryPrompt = spec.index.queryPrompt
                 o.documentPrompt = spec.index.documentPrompt
-                o.precision = Precision(name: spec.index.precision) ?? .fp32
+                o.precision = spec.index.precision
                 o.quiet = options.quiet
                 o.retriever = retriever
-                o.fusion = s.fusion == "minmax" ? .minMax : .rrf(k: Double(s.rrfK))
+                o.fusion = s.fusion
                 o.fusionDepth = s.fusionDepth
                 // Hybrid keeps its two lists: the report shows them beside the fused and reranked runs.
                 if retriever == .hybrid { o.componentRunsPrefix = paths.componentRunsPrefix }
@@ -59,11 +57,11 @@ extension JobRunner {
     func rerankPlan() throws -> Plan? {
         guard let rr = spec.rerank else { return nil }
         let model = try RerankModel.resolve(rr.model)
-        var settings = ["depth": "\(rr.depth)", "tail": rr.tail, "max_length": rr.maxLength.map(String.init) ?? "model"]
+        var settings = ["depth": "\(rr.depth)", "tail": rr.tail.rawValue, "max_length": rr.maxLength.map(String.init) ?? "model"]
         // Only when set, so that jobs written before the key existed keep their fingerprints;
         // a model's declared weight is in its config.json, an input of the step.
         if let w = rr.interpolate { settings["interpolate"] = "\(w)" }
-        if rr.precision != "fp32" { settings["precision"] = rr.precision }
+        if rr.precision != .fp32 { settings["precision"] = rr.precision.rawValue }
         return Plan(
             step: .rerank,
             inputs: try [paths.candidates, spec.queries, spec.index.directory + "/manifest.json"] + JobRunner.modelFiles(model),
@@ -74,11 +72,11 @@ extension JobRunner {
                     candidatesPath: paths.candidates, queriesPath: spec.queries,
                     docsPath: spec.index.directory, depth: rr.depth, outPath: paths.reranked)
                 o.model = model
-                o.tail = TailPolicy(rawValue: rr.tail) ?? .keep
+                o.tail = rr.tail
                 o.batchSize = rr.batchSize
                 o.maxLength = rr.maxLength
                 o.interpolate = rr.interpolate
-                o.precision = Precision(name: rr.precision) ?? .fp32
+                o.precision = rr.precision
                 o.timingsPath = paths.timings
                 o.threads = spec.threads
                 o.progress = !options.quiet

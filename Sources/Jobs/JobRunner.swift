@@ -167,22 +167,22 @@ public final class JobRunner {
         return Plan(
             step: .build, inputs: [spec.corpus] + modelFiles,
             settings: JobRunner.promptSettings(ix).merging([
-                "shards": "\(ix.shards)", "vectors": ix.vectors, "codec": ix.codec,
+                "shards": "\(ix.shards)", "vectors": ix.vectors.description, "codec": ix.codec.description,
                 "level": ix.level.map(String.init) ?? "default", "lexical": "\(ix.lexical)",
             ]) { $1 }
-            .merging(ix.precision == "fp32" ? [:] : ["precision": ix.precision]) { $1 },
+            .merging(ix.precision == .fp32 ? [:] : ["precision": ix.precision.rawValue]) { $1 },
             outputs: { try JobRunner.indexFiles(ix.directory) },
             run: { [spec, options] in
                 var o = BuildOptions(corpusPath: spec.corpus, outDirectory: ix.directory, shardCount: ix.shards)
                 o.modelDirectory = ix.model
                 o.queryPrompt = ix.queryPrompt
                 o.documentPrompt = ix.documentPrompt
-                o.encoding = try JobRunner.encoding(ix.vectors)
-                o.codec = ix.codec == "lz4" ? .lz4 : .zstd
+                o.encoding = ix.vectors
+                o.codec = ix.codec
                 if let l = ix.level { o.level = l }
                 o.batchSize = ix.batchSize
                 o.threads = spec.threads
-                o.precision = Precision(name: ix.precision) ?? .fp32
+                o.precision = ix.precision
                 o.quiet = options.quiet
                 try JobRunner.applyLexical(&o, ix.lexical)
                 return try self.buildIndex(o)
@@ -211,7 +211,7 @@ public final class JobRunner {
     }
 
     func reportPlan() -> Plan {
-        let componentRuns = spec.search.retriever == "hybrid" ? paths.componentRuns : []
+        let componentRuns = spec.search.retriever == .hybrid ? paths.componentRuns : []
         return Plan(
             step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings, spec.queries] + componentRuns,
             settings: spec.reportLatencyBudgetMs.map { ["k": "\(spec.reportK)", "latency_budget_ms": "\($0)"] } ?? ["k": "\(spec.reportK)"],
@@ -227,7 +227,7 @@ public final class JobRunner {
                 // The job's first stage is the baseline the reranker must beat, and a hybrid
                 // job's two lists too (is reranking better than simply fusing?); the job's
                 // queries and index feed the per-query drill-down.
-                req.baselines = [NamedRun(name: spec.search.retriever, path: paths.candidates)] + zip(["bm25", "dense"], componentRuns).map(NamedRun.init)
+                req.baselines = [NamedRun(name: spec.search.retriever.rawValue, path: paths.candidates)] + zip(["bm25", "dense"], componentRuns).map(NamedRun.init)
                 req.queriesPath = spec.queries
                 let index = spec.index.directory
                 req.documentTexts = { ids in try ShardTextSource(directory: index).lookup(ids, texts: ids).texts }
@@ -389,10 +389,5 @@ public final class JobRunner {
     static func indexFiles(_ dir: String) throws -> [String] {
         let manifest = try Manifest.load(directory: dir)
         return [dir + "/manifest.json"] + manifest.shards.map { dir + "/" + $0.file }
-    }
-
-    static func encoding(_ name: String) throws -> VectorEncoding {
-        guard let e = VectorEncoding(name: name) else { throw IndexerError(.badInput, "unknown vector encoding '\(name)'") }
-        return e
     }
 }

@@ -1,7 +1,10 @@
 import Evaluation
 import Formats
 import Foundation
+import Inference
+import Reranking
 import Retrieval
+import ShardStore
 
 /// A job file: one pipeline (build → search → fuse → rerank → eval → report) for cron or CI.
 ///
@@ -25,25 +28,26 @@ public struct JobSpec: Sendable, Equatable {
         /// `index.query_prompt` / `index.document_prompt`: prompt overrides (nil: the model's).
         public var queryPrompt: String?
         public var documentPrompt: String?
-        public var vectors: String = "f32"
-        public var codec: String = "zstd"
+        public var vectors: VectorEncoding = .f32
+        public var codec: BlockCodec = .zstd
         public var level: Int?
         public var lexical: Bool = false
         public var batchSize: Int = 64
-        /// The bi-encoder's precision for documents and queries: fp32, bf16 or int8.
-        public var precision: String = "fp32"
+        /// The bi-encoder's precision for documents and queries.
+        public var precision: Precision = .fp32
     }
     public var index: Index
 
     public struct Search: Sendable, Equatable {
-        /// dense, bm25 or hybrid.
-        public var retriever: String = "dense"
+        public var retriever: Retriever = .dense
         public var topN: Int = 100
         public var batchSize: Int = 64
-        /// For hybrid: fusion method and depth each list is cut at.
-        public var fusion: String = "rrf"
+        /// For hybrid: fusion method (`.rrf(k: rrfK)` or `.minMax`) and depth each list is cut at.
+        public var fusion: FusionMethod = .rrf(k: FusionMethod.defaultK)
         public var rrfK: Int = 60
         public var fusionDepth: Int = FusionMethod.defaultDepth
+        /// The job file's name of the fusion method.
+        public var fusionName: String { fusion == .minMax ? "minmax" : "rrf" }
     }
     public var search: Search
 
@@ -51,15 +55,15 @@ public struct JobSpec: Sendable, Equatable {
         /// nil: the committed default reranker.
         public var model: String?
         public var depth: Int = 20
-        public var tail: String = "keep"
+        public var tail: TailPolicy = .keep
         public var batchSize: Int = 32
         /// Word pieces a pair; nil: the model's declared `model_max_length` (else 512).
         public var maxLength: Int?
         /// Weight of the first stage's score in the head's order; nil: the model's declared
         /// weight (0 when it declares none).
         public var interpolate: Double?
-        /// The cross-encoder's precision: fp32, bf16 or int8.
-        public var precision: String = "fp32"
+        /// The cross-encoder's precision.
+        public var precision: Precision = .fp32
     }
     /// nil when the job does not rerank.
     public var rerank: Rerank?
@@ -163,24 +167,25 @@ extension JobSpec {
         index.queryPrompt = try ir.optionalString("query_prompt")
         index.documentPrompt = try ir.optionalString("document_prompt")
         index.shards = try ir.int("shards", default: 1, in: 1...4096)
-        index.vectors = try ir.choice("vectors", ["f32", "f16", "int8"], default: "f32")
-        index.codec = try ir.choice("codec", ["zstd", "lz4"], default: "zstd")
+        index.vectors = try ir.choice("vectors", [.f32, .f16, .int8], default: .f32, name: \.description)
+        index.codec = try ir.choice("codec", [.zstd, .lz4], default: .zstd, name: \.description)
         index.level = try ir.optionalInt("level", in: 1...19)  // as `indexer build --level`
         index.lexical = try ir.bool("lexical", default: false)
         index.batchSize = try ir.int("batch_size", default: 64, in: 1...4096)
-        index.precision = try ir.choice("precision", ["fp32", "bf16", "int8"], default: "fp32")
+        index.precision = try ir.choice("precision", Precision.allCases, default: .fp32, name: \.rawValue)
 
         let sr = try r.object("search")
         try sr.refuseUnknown(["retriever", "top_n", "batch_size", "fusion", "rrf_k", "fusion_depth"])
         search = Search()
-        search.retriever = try sr.choice("retriever", ["dense", "bm25", "hybrid"], default: "dense")
+        search.retriever = try sr.choice("retriever", Retriever.allCases, default: .dense, name: \.rawValue)
         search.topN = try sr.int("top_n", default: 100, in: 1...100_000)
         search.batchSize = try sr.int("batch_size", default: 64, in: 1...4096)
-        search.fusion = try sr.choice("fusion", ["rrf", "minmax"], default: "rrf")
+        let fusion = try sr.choice("fusion", ["rrf", "minmax"], default: "rrf")
         search.rrfK = try sr.int("rrf_k", default: 60, in: 0...100_000)
+        search.fusion = fusion == "rrf" ? .rrf(k: Double(search.rrfK)) : .minMax
         search.fusionDepth = try sr.int("fusion_depth", default: FusionMethod.defaultDepth, in: FusionMethod.depthRange)
-        if search.retriever != "dense" && !index.lexical {
-            throw IndexerError.badInput("search.retriever: '\(search.retriever)' needs \"index\": {\"lexical\": true}", path: path)
+        if search.retriever.usesLexical && !index.lexical {
+            throw IndexerError.badInput("search.retriever: '\(search.retriever.rawValue)' needs \"index\": {\"lexical\": true}", path: path)
         }
 
         if r.isNull("rerank") || r.isFalse("rerank") {
@@ -191,11 +196,11 @@ extension JobSpec {
             var x = Rerank()
             x.model = rr.object["model"] == nil || rr.isNull("model") ? nil : try rr.modelPath("model", relativeTo: dir)
             x.depth = try rr.int("depth", default: 20, in: 1...10_000)
-            x.tail = try rr.choice("tail", ["keep", "drop"], default: "keep")
+            x.tail = try rr.choice("tail", TailPolicy.allCases, default: .keep, name: \.rawValue)
             x.batchSize = try rr.int("batch_size", default: 32, in: 1...4096)
             x.maxLength = try rr.optionalInt("max_length", in: 8...512)
             x.interpolate = try rr.optionalDouble("interpolate")
-            x.precision = try rr.choice("precision", ["fp32", "bf16", "int8"], default: "fp32")
+            x.precision = try rr.choice("precision", Precision.allCases, default: .fp32, name: \.rawValue)
             if let w = x.interpolate, !(0...1).contains(w) {
                 throw rr.fail("interpolate", "\(w) is outside 0...1")
             }
@@ -364,6 +369,13 @@ struct Reader {
         let s = try string(key, default: fallback)
         guard choices.contains(s) else { throw fail(key, "'\(s)' is not one of \(choices.joined(separator: ", "))") }
         return s
+    }
+
+    /// One of `choices`, named by `name` in the file: parsed here, once, so that no later step
+    /// re-reads a string with a silent fallback.
+    func choice<T>(_ key: String, _ choices: [T], default fallback: T, name: (T) -> String) throws -> T {
+        let s = try choice(key, choices.map(name), default: name(fallback))
+        return choices.first { name($0) == s }!
     }
 
     func stringList(_ key: String, default fallback: [String]) throws -> [String] {

@@ -8,7 +8,7 @@ public enum Retriever: String, Sendable, CaseIterable {
     case hybrid
 
     /// Whether the run needs the bi-encoder.
-    var usesDense: Bool { self != .bm25 }
+    public var usesDense: Bool { self != .bm25 }
     /// Whether the run needs the lexical index.
-    var usesLexical: Bool { self != .dense }
+    public var usesLexical: Bool { self != .dense }
 }

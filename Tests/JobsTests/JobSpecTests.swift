@@ -40,10 +40,10 @@ final class JobSpecTests: XCTestCase {
         XCTAssertEqual(s.index.directory, root + "/shards/demo")
         XCTAssertEqual(s.index.model, root + "/models/all-MiniLM-L6-v2")
         XCTAssertEqual(s.index.shards, 1)
-        XCTAssertEqual(s.index.vectors, "f32")
+        XCTAssertEqual(s.index.vectors.description, "f32")
         XCTAssertEqual(s.search.topN, 100)
         XCTAssertEqual(s.rerank?.depth, 20)
-        XCTAssertEqual(s.rerank?.tail, "keep")
+        XCTAssertEqual(s.rerank?.tail.rawValue, "keep")
         XCTAssertNil(s.rerank?.interpolate, "the model's declared weight")
     }
 
