@@ -227,7 +227,8 @@ public final class JobRunner {
                 // The job's first stage is the baseline the reranker must beat, and a hybrid
                 // job's two lists too (is reranking better than simply fusing?); the job's
                 // queries and index feed the per-query drill-down.
-                req.baselines = [NamedRun(name: spec.search.retriever.rawValue, path: paths.candidates)] + zip(["bm25", "dense"], componentRuns).map(NamedRun.init)
+                let lists = zip(["bm25", "dense"], componentRuns).map(NamedRun.init)
+                req.baselines = [NamedRun(name: spec.search.retriever.rawValue, path: paths.candidates)] + lists
                 req.queriesPath = spec.queries
                 let index = spec.index.directory
                 req.documentTexts = { ids in try ShardTextSource(directory: index).lookup(ids, texts: ids).texts }
