@@ -35,6 +35,14 @@ public enum EvalTool {
     /// Evaluates every run of `request`; returns the text for standard output. Notes about
     /// skipped or ignored queries go to standard error.
     public static func run(_ request: EvalRequest) throws -> String {
+        let results = try evaluate(request)
+        return request.json ? json(results, request: request) + "\n" : table(results, request: request)
+    }
+
+    /// Reads the qrels and every run of `request` and evaluates each: the one evaluation that
+    /// `indexer eval` and a job's eval step share. With `notes`, skipped or ignored queries are
+    /// said on standard error.
+    public static func evaluate(_ request: EvalRequest, notes: Bool = true) throws -> [RunEvaluation] {
         let qrels = try Qrels.read(path: request.qrelsPath)
         guard !qrels.queryIDs.isEmpty else {
             throw IndexerError.badInput("the qrels file holds no judgments", path: request.qrelsPath)
@@ -43,16 +51,16 @@ public enum EvalTool {
         for path in request.runPaths {
             let run = try TrecRun.read(path: path)
             let r = Evaluator.evaluate(run: run, qrels: qrels, metrics: request.metrics, rules: request.rules)
-            if !r.unjudgedRunQueries.isEmpty {
+            if notes && !r.unjudgedRunQueries.isEmpty {
                 Console.info("\(path): \(r.unjudgedRunQueries.count) run queries have no judgments and are ignored")
             }
-            if !r.missingJudged.isEmpty {
+            if notes && !r.missingJudged.isEmpty {
                 let what = request.rules.allJudged ? "count as 0 (--all-judged)" : "are skipped (--all-judged counts them as 0)"
                 Console.info("\(path): \(r.missingJudged.count) of \(r.judgedQueryCount) judged queries are not in the run and \(what)")
             }
             results.append(r)
         }
-        return request.json ? json(results, request: request) + "\n" : table(results, request: request)
+        return results
     }
 
     static func table(_ results: [RunEvaluation], request: EvalRequest) -> String {

@@ -195,14 +195,11 @@ public final class JobRunner {
             step: .eval, inputs: [spec.qrels!] + runs, settings: ["metrics": spec.metrics.joined(separator: ",")],
             outputs: { [paths] in [paths.metrics] },
             run: { [spec, paths] in
-                let qrels = try Qrels.read(path: spec.qrels!)
-                let metrics = try spec.metrics.map { try Metric(parsing: $0) }
+                // The eval command's own evaluation, so a job's figures are `indexer eval`'s.
+                let request = EvalRequest(qrelsPath: spec.qrels!, runPaths: runs, metrics: try spec.metrics.map { try Metric(parsing: $0) })
                 var perRun: [String: Any] = [:]
-                for r in runs {
-                    let e = Evaluator.evaluate(run: try TrecRun.read(path: r), qrels: qrels, metrics: metrics)
-                    var m: [String: Double] = [:]
-                    for (metric, v) in zip(metrics, e.means) { m[metric.name] = v }
-                    perRun[URL(fileURLWithPath: r).lastPathComponent] = m
+                for e in try EvalTool.evaluate(request, notes: false) {
+                    perRun[URL(fileURLWithPath: e.runPath).lastPathComponent] = Dictionary(uniqueKeysWithValues: zip(e.metrics.map(\.name), e.means))
                 }
                 let data = try JSONSerialization.data(withJSONObject: ["v": 1, "runs": perRun], options: [.sortedKeys, .prettyPrinted])
                 try AtomicFile.write(data, to: paths.metrics)
