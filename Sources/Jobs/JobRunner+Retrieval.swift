@@ -14,7 +14,7 @@ extension JobRunner {
         let s = spec.search
         let retriever = s.retriever
         var inputs = [spec.index.directory + "/manifest.json", spec.queries]
-        if retriever != .bm25 { inputs += try JobRunner.modelFiles(spec.index.model) }
+        if retriever != .bm25 { inputs += try modelFiles(spec.index.model) }
         if let q = spec.qrels { inputs.append(q) }
         return Plan(
             step: .search, inputs: inputs,
@@ -56,7 +56,7 @@ extension JobRunner {
 
     func rerankPlan() throws -> Plan? {
         guard let rr = spec.rerank else { return nil }
-        let model = try RerankModel.resolve(rr.model)
+        let model = try RerankModel.resolve(rr.model, environment: options.environment)
         var settings = ["depth": "\(rr.depth)", "tail": rr.tail.rawValue, "max_length": rr.maxLength.map(String.init) ?? "model"]
         // Only when set, so that jobs written before the key existed keep their fingerprints;
         // a model's declared weight is in its config.json, an input of the step.
@@ -64,7 +64,7 @@ extension JobRunner {
         if rr.precision != .fp32 { settings["precision"] = rr.precision.rawValue }
         return Plan(
             step: .rerank,
-            inputs: try [paths.candidates, spec.queries, spec.index.directory + "/manifest.json"] + JobRunner.modelFiles(model),
+            inputs: try [paths.candidates, spec.queries, spec.index.directory + "/manifest.json"] + modelFiles(model),
             settings: settings,
             outputs: { [paths] in [paths.reranked, paths.timings] },
             run: { [spec, paths, options] in

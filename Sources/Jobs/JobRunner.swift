@@ -117,14 +117,15 @@ public final class JobRunner {
     func preflight() throws {
         var inputs: [(role: String, path: String)] = [("corpus", spec.corpus), ("queries", spec.queries)]
         if let q = spec.qrels { inputs.append(("qrels", q)) }
-        if let m = spec.rerank?.model { inputs.append(("rerank model", m)) }
+        // A Hub reference is not a path: the resolver checks it when its step plans.
+        if let m = spec.rerank?.model, !ModelResolver.isHubReference(m) { inputs.append(("rerank model", m)) }
         for (role, path) in inputs where !FileManager.default.fileExists(atPath: path) {
             throw IndexerError.badInput("the job's \(role) does not exist", path: path)
         }
         let outputs: [(role: String, path: String)] = [
             ("search step's run", paths.candidates), ("rerank step's run", paths.reranked),
             ("rerank timings", paths.timings), ("metrics", paths.metrics), ("run log", log.path),
-        ]
+        ] + paths.componentRuns.map { ("search step's list", $0) }
         for out in outputs { try OutputPath.refuseOverwriting(output: out, inputs: inputs) }
         let folders: [(role: String, path: String)] = [
             ("index folder", spec.index.directory), ("report folder", paths.reportDir),
@@ -163,7 +164,7 @@ public final class JobRunner {
 
     func buildPlan() throws -> Plan {
         let ix = spec.index
-        let modelFiles = try JobRunner.modelFiles(ix.model)
+        let modelFiles = try modelFiles(ix.model)
         return Plan(
             step: .build, inputs: [spec.corpus] + modelFiles,
             settings: JobRunner.promptSettings(ix).merging([
@@ -272,7 +273,7 @@ public final class JobRunner {
 
     /// The inputs and settings a rebuild is for, so a rebuild of other inputs is not resumed.
     private func rebuildFingerprint() throws -> String {
-        let inputs = try ([spec.corpus] + JobRunner.modelFiles(spec.index.model)).map { "\($0)=\(try hashes.sha256(of: $0))" }
+        let inputs = try ([spec.corpus] + modelFiles(spec.index.model)).map { "\($0)=\(try hashes.sha256(of: $0))" }
         return (inputs + [JobRunner.canonical(try buildPlan().settings)]).joined(separator: "\n") + "\n"
     }
 
@@ -358,8 +359,8 @@ public final class JobRunner {
     /// The files of a model folder that decide its output (weights, config, tokenizer, pooling).
     /// The files of a model (a folder, or `hf:` resolved through the cache) that decide its
     /// output: weights, configs, tokenizer, the sentence-transformers modules and prompts.
-    static func modelFiles(_ model: String) throws -> [String] {
-        let dir = try ModelResolver().resolve(model)
+    func modelFiles(_ model: String) throws -> [String] {
+        let dir = try ModelResolver(environment: options.environment).resolve(model)
         var names = [
             "model.safetensors", "config.json", "tokenizer.json", "vocab.txt", "sentence_bert_config.json",
             "1_Pooling/config.json", "modules.json", "config_sentence_transformers.json", "tokenizer_config.json",
