@@ -122,10 +122,11 @@ public final class JobRunner {
         for (role, path) in inputs where !FileManager.default.fileExists(atPath: path) {
             throw IndexerError.badInput("the job's \(role) does not exist", path: path)
         }
-        let outputs: [(role: String, path: String)] = [
-            ("search step's run", paths.candidates), ("rerank step's run", paths.reranked),
-            ("rerank timings", paths.timings), ("metrics", paths.metrics), ("run log", log.path),
-        ] + paths.componentRuns.map { ("search step's list", $0) }
+        let outputs: [(role: String, path: String)] =
+            [
+                ("search step's run", paths.candidates), ("rerank step's run", paths.reranked),
+                ("rerank timings", paths.timings), ("metrics", paths.metrics), ("run log", log.path),
+            ] + paths.componentRuns.map { ("search step's list", $0) }
         for out in outputs { try OutputPath.refuseOverwriting(output: out, inputs: inputs) }
         let folders: [(role: String, path: String)] = [
             ("index folder", spec.index.directory), ("report folder", paths.reportDir),
