@@ -4,6 +4,8 @@ import Foundation
 /// The CPUs this process may use: its affinity mask (`taskset`, Slurm's and Kubernetes' CPU
 /// pinning) and its cgroup v2 `cpu.max` quota (a container's CPU limit), whichever is smaller.
 public enum CPUBudget {
+    /// The thread counts every command and job file accepts.
+    public static let threadRange = 1...1024
     /// The default thread count: CPUs this process may use, at least 1.
     public static var threads: Int { describe().threads }
 

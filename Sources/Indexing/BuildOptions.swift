@@ -4,6 +4,12 @@ import ShardStore
 
 /// The settings of one `indexer build` run.
 public struct BuildOptions: Sendable {
+    /// The limits and defaults `indexer build` and a job's `index` keys share (one home).
+    public static let shardRange = 1...9999
+    public static let levelRange = 1...19
+    public static let batchSizeRange = 1...65536
+    public static let defaultBatchSize = 64
+
     /// The corpus: BEIR `corpus.jsonl` (plain or gzipped) or TSV `id<TAB>text` (`.tsv`, `.tsv.gz`).
     public var corpusPath: String
     /// The index folder.
@@ -25,7 +31,7 @@ public struct BuildOptions: Sendable {
     /// The codec level.
     public var level: Int = BlockCodec.defaultLevel
     /// Texts a model call (does not change the output).
-    public var batchSize: Int = 64
+    public var batchSize: Int = BuildOptions.defaultBatchSize
     /// Threads for the model (nil: all cores; does not change the output).
     public var threads: Int?
     /// The encoder's weight-product precision (part of the model fingerprint).

@@ -1,6 +1,7 @@
 import Evaluation
 import Formats
 import Foundation
+import Indexing
 import Inference
 import Reranking
 import Retrieval
@@ -32,7 +33,7 @@ public struct JobSpec: Sendable, Equatable {
         public var codec: BlockCodec = .zstd
         public var level: Int?
         public var lexical: Bool = false
-        public var batchSize: Int = 64
+        public var batchSize: Int = BuildOptions.defaultBatchSize
         /// The bi-encoder's precision for documents and queries.
         public var precision: Precision = .fp32
     }
@@ -41,10 +42,10 @@ public struct JobSpec: Sendable, Equatable {
     public struct Search: Sendable, Equatable {
         public var retriever: Retriever = .dense
         public var topN: Int = 100
-        public var batchSize: Int = 64
+        public var batchSize: Int = SearchOptions.defaultBatchSize
         /// For hybrid: fusion method (`.rrf(k: rrfK)` or `.minMax`) and depth each list is cut at.
         public var fusion: FusionMethod = .rrf(k: FusionMethod.defaultK)
-        public var rrfK: Int = 60
+        public var rrfK: Int = Int(FusionMethod.defaultK)
         public var fusionDepth: Int = FusionMethod.defaultDepth
         /// The job file's name of the fusion method.
         public var fusionName: String { fusion == .minMax ? "minmax" : "rrf" }
@@ -56,7 +57,7 @@ public struct JobSpec: Sendable, Equatable {
         public var model: String?
         public var depth: Int = 20
         public var tail: TailPolicy = .keep
-        public var batchSize: Int = 32
+        public var batchSize: Int = RerankOptions.defaultBatchSize
         /// Word pieces a pair; nil: the model's declared `model_max_length` (else 512).
         public var maxLength: Int?
         /// Weight of the first stage's score in the head's order; nil: the model's declared
@@ -154,7 +155,7 @@ extension JobSpec {
         queries = try r.path("queries", relativeTo: dir)
         qrels = try r.optionalPath("qrels", relativeTo: dir)
         output = try r.path("output", relativeTo: dir, default: "../out/\(name)")
-        threads = try r.optionalInt("threads", in: 1...256)
+        threads = try r.optionalInt("threads", in: CPUBudget.threadRange)
 
         let ir = try r.object("index")
         try ir.refuseUnknown([
@@ -166,22 +167,22 @@ extension JobSpec {
             model: try ir.modelPath("model", relativeTo: dir, default: "../models/all-MiniLM-L6-v2"))
         index.queryPrompt = try ir.optionalString("query_prompt")
         index.documentPrompt = try ir.optionalString("document_prompt")
-        index.shards = try ir.int("shards", default: 1, in: 1...4096)
+        index.shards = try ir.int("shards", default: 1, in: BuildOptions.shardRange)
         index.vectors = try ir.choice("vectors", [.f32, .f16, .int8], default: .f32, name: \.description)
         index.codec = try ir.choice("codec", [.zstd, .lz4], default: .zstd, name: \.description)
-        index.level = try ir.optionalInt("level", in: 1...19)  // as `indexer build --level`
+        index.level = try ir.optionalInt("level", in: BuildOptions.levelRange)
         index.lexical = try ir.bool("lexical", default: false)
-        index.batchSize = try ir.int("batch_size", default: 64, in: 1...4096)
+        index.batchSize = try ir.int("batch_size", default: BuildOptions.defaultBatchSize, in: BuildOptions.batchSizeRange)
         index.precision = try ir.choice("precision", Precision.allCases, default: .fp32, name: \.rawValue)
 
         let sr = try r.object("search")
         try sr.refuseUnknown(["retriever", "top_n", "batch_size", "fusion", "rrf_k", "fusion_depth"])
         search = Search()
         search.retriever = try sr.choice("retriever", Retriever.allCases, default: .dense, name: \.rawValue)
-        search.topN = try sr.int("top_n", default: 100, in: 1...100_000)
-        search.batchSize = try sr.int("batch_size", default: 64, in: 1...4096)
+        search.topN = try sr.int("top_n", default: 100, in: SearchOptions.topNRange)
+        search.batchSize = try sr.int("batch_size", default: SearchOptions.defaultBatchSize, in: SearchOptions.batchSizeRange)
         let fusion = try sr.choice("fusion", ["rrf", "minmax"], default: "rrf")
-        search.rrfK = try sr.int("rrf_k", default: 60, in: 0...100_000)
+        search.rrfK = try sr.int("rrf_k", default: Int(FusionMethod.defaultK), in: SearchOptions.rrfKRange)
         search.fusion = fusion == "rrf" ? .rrf(k: Double(search.rrfK)) : .minMax
         search.fusionDepth = try sr.int("fusion_depth", default: FusionMethod.defaultDepth, in: FusionMethod.depthRange)
         if search.retriever.usesLexical && !index.lexical {
@@ -195,10 +196,10 @@ extension JobSpec {
             try rr.refuseUnknown(["model", "depth", "tail", "batch_size", "max_length", "interpolate", "precision"])
             var x = Rerank()
             x.model = rr.object["model"] == nil || rr.isNull("model") ? nil : try rr.modelPath("model", relativeTo: dir)
-            x.depth = try rr.int("depth", default: 20, in: 1...10_000)
+            x.depth = try rr.int("depth", default: 20, in: RerankOptions.depthRange)
             x.tail = try rr.choice("tail", TailPolicy.allCases, default: .keep, name: \.rawValue)
-            x.batchSize = try rr.int("batch_size", default: 32, in: 1...4096)
-            x.maxLength = try rr.optionalInt("max_length", in: 8...512)
+            x.batchSize = try rr.int("batch_size", default: RerankOptions.defaultBatchSize, in: RerankOptions.batchSizeRange)
+            x.maxLength = try rr.optionalInt("max_length", in: RerankOptions.maxLengthRange)
             x.interpolate = try rr.optionalDouble("interpolate")
             x.precision = try rr.choice("precision", Precision.allCases, default: .fp32, name: \.rawValue)
             if let w = x.interpolate, !(0...1).contains(w) {

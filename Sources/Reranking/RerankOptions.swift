@@ -4,6 +4,13 @@ import Inference
 
 /// Everything `indexer rerank` needs, validated by the command.
 public struct RerankOptions: Sendable {
+    /// The limits and defaults `indexer rerank` and a job's `rerank` keys share (one home);
+    /// the model caps the length further when it loads.
+    public static let depthRange = 1...1_000_000
+    public static let batchSizeRange = 1...65536
+    public static let defaultBatchSize = 32
+    public static let maxLengthRange = 3...100_000
+
     /// The first-stage run (TREC format, any tool).
     public var candidatesPath: String
     /// The query file (BEIR JSON lines or TSV).
@@ -17,7 +24,7 @@ public struct RerankOptions: Sendable {
     /// What happens below the depth.
     public var tail: TailPolicy = .keep
     /// Pairs per scorer call.
-    public var batchSize: Int = 32
+    public var batchSize: Int = RerankOptions.defaultBatchSize
     /// Word pieces per pair, special tokens included; nil: what the model folder declares
     /// (``RerankModel/declaredMaxLength(modelDirectory:)``).
     public var maxLength: Int?

@@ -6,6 +6,12 @@ import ShardStore
 
 /// The settings of one `indexer search` run.
 public struct SearchOptions: Sendable {
+    /// The limits and defaults `indexer search` and a job's `search` keys share (one home).
+    public static let topNRange = 1...1_000_000
+    public static let batchSizeRange = 1...65536
+    public static let defaultBatchSize = 64
+    public static let rrfKRange = 0...1_000_000
+
     /// The index folder (with its manifest).
     public var indexDirectory: String
     /// Queries: BEIR `queries.jsonl` or TSV `qid<TAB>text` (plain or gzipped).
@@ -21,7 +27,7 @@ public struct SearchOptions: Sendable {
     /// Search only this shard (a partial run for `indexer merge`).
     public var shardID: Int?
     /// Queries a model call (does not change the output).
-    public var batchSize: Int = 64
+    public var batchSize: Int = SearchOptions.defaultBatchSize
     /// Threads for the model and the search (nil: all cores; does not change the output).
     public var threads: Int?
     /// Query vectors written by `--write-query-vectors` (not embedded again), or nil.

@@ -58,7 +58,7 @@ struct BuildCommand: Command {
     init(arguments: [String]) throws {
         let a = try Self.parse(arguments)
         guard a.positionals.isEmpty else { throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'") }
-        let n = try a.int("--shards", in: 1...9999) ?? { throw IndexerError(.usage, "missing --shards") }()
+        let n = try a.int("--shards", in: BuildOptions.shardRange) ?? { throw IndexerError(.usage, "missing --shards") }()
         var o = BuildOptions(corpusPath: try a.required("--corpus"), outDirectory: try a.required("--out"), shardCount: n)
         o.shardID = try BuildOptions.workerShard(a.string("--shard-id"), shardCount: n, environment: ProcessInfo.processInfo.environment)
         if let m = a.string("--model") { o.modelDirectory = m }
@@ -66,9 +66,9 @@ struct BuildCommand: Command {
         o.documentPrompt = a.string("--document-prompt")
         o.encoding = VectorEncoding(name: try a.choice("--vectors", ["f32", "f16", "int8"], default: "f32"))!
         o.codec = BlockCodec(name: try a.choice("--codec", ["zstd", "lz4", "none"], default: "zstd"))!
-        o.level = try a.int("--level", default: BlockCodec.defaultLevel, in: 1...19)!
-        o.batchSize = try a.int("--batch-size", default: 64, in: 1...65536)!
-        o.threads = try a.int("--threads", in: 1...1024)
+        o.level = try a.int("--level", default: BlockCodec.defaultLevel, in: BuildOptions.levelRange)!
+        o.batchSize = try a.int("--batch-size", default: BuildOptions.defaultBatchSize, in: BuildOptions.batchSizeRange)!
+        o.threads = try a.int("--threads", in: CPUBudget.threadRange)
         o.quiet = a.flag("--quiet")
         o.precision = try a.precision()
         o.lexical = a.flag("--lexical")

@@ -48,7 +48,7 @@ struct EmbedCommand: Command {
         input = try a.required("--input")
         output = try a.required("--out")
         batchSize = try a.int("--batch-size", default: 32, in: 1...65536)!
-        threads = try a.int("--threads", in: 1...1024)
+        threads = try a.int("--threads", in: CPUBudget.threadRange)
         maxLength = try a.int("--max-length", in: 2...100_000)
         quiet = a.flag("--quiet")
         prompting = EmbedPrompting(

@@ -55,18 +55,18 @@ struct RerankCommand: Command {
         guard a.positionals.isEmpty else {
             throw IndexerError(.usage, "unexpected argument '\(a.positionals[0])'")
         }
-        guard let depth = try a.int("--depth", in: 1...1_000_000) else { throw IndexerError(.usage, "--depth K is required") }
+        guard let depth = try a.int("--depth", in: RerankOptions.depthRange) else { throw IndexerError(.usage, "--depth K is required") }
         var o = RerankOptions(
             candidatesPath: try a.required("--candidates"), queriesPath: try a.required("--queries"),
             docsPath: try a.required("--docs"), depth: depth, outPath: try a.required("--out"))
         o.model = a.string("--model")
         o.tail = TailPolicy(rawValue: try a.choice("--tail", TailPolicy.allCases.map(\.rawValue), default: "keep")) ?? .keep
-        o.batchSize = try a.int("--batch-size", default: 32, in: 1...65536) ?? 32
-        o.maxLength = try a.int("--max-length", in: 3...100_000)
+        o.batchSize = try a.int("--batch-size", default: RerankOptions.defaultBatchSize, in: RerankOptions.batchSizeRange)!
+        o.maxLength = try a.int("--max-length", in: RerankOptions.maxLengthRange)
         o.interpolate = try a.double("--interpolate")
         o.timingsPath = a.string("--timings")
         o.tag = a.string("--tag") ?? "rerank"
-        o.threads = try a.int("--threads", in: 1...1024)
+        o.threads = try a.int("--threads", in: CPUBudget.threadRange)
         o.progress = !a.flag("--quiet")
         o.precision = try a.precision()
         try RerankJob.validate(o)

@@ -91,7 +91,7 @@ struct SearchCommand: Command {
                 throw IndexerError(.usage, "--write-query-vectors only embeds the queries; \(name) belongs to the searches that read them")
             }
         }
-        let n = writeVectors != nil ? 1 : try a.int("--top-n", in: 1...1_000_000) ?? { throw IndexerError(.usage, "missing --top-n") }()
+        let n = writeVectors != nil ? 1 : try a.int("--top-n", in: SearchOptions.topNRange) ?? { throw IndexerError(.usage, "missing --top-n") }()
         var o = SearchOptions(
             indexDirectory: try a.required("--index"), queriesPath: try a.required("--queries"),
             topN: n, outPath: writeVectors != nil ? "" : try a.required("--out"))
@@ -105,8 +105,8 @@ struct SearchCommand: Command {
         if let m = a.string("--model") { o.modelDirectory = m }
         o.queryPrompt = a.string("--query-prompt")
         o.documentPrompt = a.string("--document-prompt")
-        o.batchSize = try a.int("--batch-size", default: 64, in: 1...65536)!
-        o.threads = try a.int("--threads", in: 1...1024)
+        o.batchSize = try a.int("--batch-size", default: SearchOptions.defaultBatchSize, in: SearchOptions.batchSizeRange)!
+        o.threads = try a.int("--threads", in: CPUBudget.threadRange)
         o.quiet = a.flag("--quiet")
         o.precision = try a.precision()
         o.retriever = Retriever(rawValue: try a.choice("--retriever", ["dense", "bm25", "hybrid"], default: "dense"))!
@@ -120,7 +120,7 @@ struct SearchCommand: Command {
         }
         o.bm25 = BM25Parameters(k1: try positive("--k1", default: 0.9, max: 1000), b: try positive("--b", default: 0.4, max: 1))
         let fusion = try a.choice("--fusion", ["rrf", "minmax"], default: "rrf")
-        let k = try a.int("--rrf-k", default: 60, in: 0...1_000_000)!
+        let k = try a.int("--rrf-k", default: Int(FusionMethod.defaultK), in: SearchOptions.rrfKRange)!
         o.fusion = fusion == "rrf" ? .rrf(k: Double(k)) : .minMax
         o.fusionDepth = try a.int("--fusion-depth", default: FusionMethod.defaultDepth, in: FusionMethod.depthRange)!
         o.componentRunsPrefix = a.string("--component-runs")
