@@ -132,9 +132,7 @@ extension JobSpec {
         object[first] = inner
     }
 
-    // Long: one flat pass over the job file's keys in the order JOBS.md documents them; split
-    // by step it would need the reader threaded through five helpers. The per-step options
-    // types of issue #12 are where this goes next.
+    /// Reads every key of a job file, section by section in the order docs/JOBS.md lists them.
     init(root: [String: Any], path: String, cliPaths: Set<String>) throws {
         let r = Reader(root, file: path, prefix: "", cliPaths: cliPaths)
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -156,72 +154,13 @@ extension JobSpec {
         qrels = try r.optionalPath("qrels", relativeTo: dir)
         output = try r.path("output", relativeTo: dir, default: "../out/\(name)")
         threads = try r.optionalInt("threads", in: CPUBudget.threadRange)
-
-        let ir = try r.object("index")
-        try ir.refuseUnknown([
-            "dir", "shards", "model", "vectors", "codec", "level", "lexical", "batch_size",
-            "query_prompt", "document_prompt", "precision",
-        ])
-        index = Index(
-            directory: try ir.path("dir", relativeTo: dir, default: "../shards/\(name)"),
-            model: try ir.modelPath("model", relativeTo: dir, default: "../models/all-MiniLM-L6-v2"))
-        index.queryPrompt = try ir.optionalString("query_prompt")
-        index.documentPrompt = try ir.optionalString("document_prompt")
-        index.shards = try ir.int("shards", default: 1, in: BuildOptions.shardRange)
-        index.vectors = try ir.choice("vectors", [.f32, .f16, .int8], default: .f32, name: \.description)
-        index.codec = try ir.choice("codec", [.zstd, .lz4], default: .zstd, name: \.description)
-        index.level = try ir.optionalInt("level", in: BuildOptions.levelRange)
-        index.lexical = try ir.bool("lexical", default: false)
-        index.batchSize = try ir.int("batch_size", default: BuildOptions.defaultBatchSize, in: BuildOptions.batchSizeRange)
-        index.precision = try ir.choice("precision", Precision.allCases, default: .fp32, name: \.rawValue)
-
-        let sr = try r.object("search")
-        try sr.refuseUnknown(["retriever", "top_n", "batch_size", "fusion", "rrf_k", "fusion_depth"])
-        search = Search()
-        search.retriever = try sr.choice("retriever", Retriever.allCases, default: .dense, name: \.rawValue)
-        search.topN = try sr.int("top_n", default: 100, in: SearchOptions.topNRange)
-        search.batchSize = try sr.int("batch_size", default: SearchOptions.defaultBatchSize, in: SearchOptions.batchSizeRange)
-        let fusion = try sr.choice("fusion", ["rrf", "minmax"], default: "rrf")
-        search.rrfK = try sr.int("rrf_k", default: Int(FusionMethod.defaultK), in: SearchOptions.rrfKRange)
-        search.fusion = fusion == "rrf" ? .rrf(k: Double(search.rrfK)) : .minMax
-        search.fusionDepth = try sr.int("fusion_depth", default: FusionMethod.defaultDepth, in: FusionMethod.depthRange)
+        index = try Index(try r.object("index"), dir: dir, name: name)
+        search = try Search(try r.object("search"))
         if search.retriever.usesLexical && !index.lexical {
             throw IndexerError.badInput("search.retriever: '\(search.retriever.rawValue)' needs \"index\": {\"lexical\": true}", path: path)
         }
-
-        if r.isNull("rerank") || r.isFalse("rerank") {
-            rerank = nil
-        } else {
-            let rr = try r.object("rerank")
-            try rr.refuseUnknown(["model", "depth", "tail", "batch_size", "max_length", "interpolate", "precision"])
-            var x = Rerank()
-            x.model = rr.object["model"] == nil || rr.isNull("model") ? nil : try rr.modelPath("model", relativeTo: dir)
-            x.depth = try rr.int("depth", default: 20, in: RerankOptions.depthRange)
-            x.tail = try rr.choice("tail", TailPolicy.allCases, default: .keep, name: \.rawValue)
-            x.batchSize = try rr.int("batch_size", default: RerankOptions.defaultBatchSize, in: RerankOptions.batchSizeRange)
-            x.maxLength = try rr.optionalInt("max_length", in: RerankOptions.maxLengthRange)
-            x.interpolate = try rr.optionalDouble("interpolate")
-            x.precision = try rr.choice("precision", Precision.allCases, default: .fp32, name: \.rawValue)
-            if let w = x.interpolate, !(0...1).contains(w) {
-                throw rr.fail("interpolate", "\(w) is outside 0...1")
-            }
-            guard x.depth <= search.topN else {
-                throw IndexerError.badInput("rerank.depth: \(x.depth) is deeper than search.top_n \(search.topN)", path: path)
-            }
-            rerank = x
-        }
-
-        let er = try r.object("eval")
-        try er.refuseUnknown(["metrics"])
-        // Parsed here, so an unknown name fails before any step runs (exit 2, naming the key).
-        var parsed: [String] = []
-        for m in try er.stringList("metrics", default: metrics) {
-            let name: String
-            do { name = try Metric(parsing: m).name } catch let e as IndexerError { throw er.fail("metrics", e.message) }
-            if !parsed.contains(name) { parsed.append(name) }
-        }
-        guard !parsed.isEmpty else { throw er.fail("metrics", "must name at least one metric") }
-        metrics = parsed
+        rerank = r.isNull("rerank") || r.isFalse("rerank") ? nil : try Rerank(try r.object("rerank"), dir: dir, topN: search.topN)
+        metrics = try JobSpec.metrics(try r.object("eval"), default: metrics)
         let rp = try r.object("report")
         try rp.refuseUnknown(["k", "latency_budget_ms"])
         reportK = try rp.int("k", default: 10, in: 1...1000)
@@ -229,8 +168,28 @@ extension JobSpec {
         if let b = reportLatencyBudgetMs, !(b > 0 && b.isFinite) {
             throw rp.fail("latency_budget_ms", "\(b) is not a positive number of milliseconds")
         }
+        gates = try JobSpec.gates(try r.object("gates"), metrics: metrics, path: path)
+        if !gates.isEmpty && qrels == nil {
+            throw IndexerError.badInput("gates: need \"qrels\" to measure anything", path: path)
+        }
+    }
 
-        let gr = try r.object("gates")
+    /// `eval.metrics`, parsed here so that an unknown name fails before any step runs (exit 2, naming the key).
+    static func metrics(_ er: Reader, default fallback: [String]) throws -> [String] {
+        try er.refuseUnknown(["metrics"])
+        var parsed: [String] = []
+        for m in try er.stringList("metrics", default: fallback) {
+            let name: String
+            do { name = try Metric(parsing: m).name } catch let e as IndexerError { throw er.fail("metrics", e.message) }
+            if !parsed.contains(name) { parsed.append(name) }
+        }
+        guard !parsed.isEmpty else { throw er.fail("metrics", "must name at least one metric") }
+        return parsed
+    }
+
+    /// `gates`: one bound pair per measured metric.
+    static func gates(_ gr: Reader, metrics: [String], path: String) throws -> [Gate] {
+        var gates: [Gate] = []
         for key in gr.keys.sorted() {
             let g = try gr.object(key)
             try g.refuseUnknown(["min", "max"])
@@ -250,143 +209,62 @@ extension JobSpec {
             }
             gates.append(gate)
         }
-        if !gates.isEmpty && qrels == nil {
-            throw IndexerError.badInput("gates: need \"qrels\" to measure anything", path: path)
-        }
+        return gates
     }
 }
 
-/// Typed, key-naming access to one JSON object of a job file.
-struct Reader {
-    let object: [String: Any]
-    let file: String
-    let prefix: String
-    let cliPaths: Set<String>
-
-    init(_ object: [String: Any], file: String, prefix: String, cliPaths: Set<String>) {
-        self.object = object
-        self.file = file
-        self.prefix = prefix
-        self.cliPaths = cliPaths
+extension JobSpec.Index {
+    /// The `index` section.
+    init(_ ir: Reader, dir: String, name: String) throws {
+        try ir.refuseUnknown([
+            "dir", "shards", "model", "vectors", "codec", "level", "lexical", "batch_size",
+            "query_prompt", "document_prompt", "precision",
+        ])
+        self.init(
+            directory: try ir.path("dir", relativeTo: dir, default: "../shards/\(name)"),
+            model: try ir.modelPath("model", relativeTo: dir, default: "../models/all-MiniLM-L6-v2"))
+        queryPrompt = try ir.optionalString("query_prompt")
+        documentPrompt = try ir.optionalString("document_prompt")
+        shards = try ir.int("shards", default: 1, in: BuildOptions.shardRange)
+        vectors = try ir.choice("vectors", [.f32, .f16, .int8], default: .f32, name: \.description)
+        codec = try ir.choice("codec", [.zstd, .lz4], default: .zstd, name: \.description)
+        level = try ir.optionalInt("level", in: BuildOptions.levelRange)
+        lexical = try ir.bool("lexical", default: false)
+        batchSize = try ir.int("batch_size", default: BuildOptions.defaultBatchSize, in: BuildOptions.batchSizeRange)
+        precision = try ir.choice("precision", Precision.allCases, default: .fp32, name: \.rawValue)
     }
+}
 
-    var keys: [String] { Array(object.keys) }
-
-    func name(_ key: String) -> String { prefix + key }
-
-    func fail(_ key: String, _ what: String) -> IndexerError {
-        IndexerError.badInput("\(name(key)): \(what)", path: file)
+extension JobSpec.Search {
+    /// The `search` section.
+    init(_ sr: Reader) throws {
+        try sr.refuseUnknown(["retriever", "top_n", "batch_size", "fusion", "rrf_k", "fusion_depth"])
+        self.init()
+        retriever = try sr.choice("retriever", Retriever.allCases, default: .dense, name: \.rawValue)
+        topN = try sr.int("top_n", default: 100, in: SearchOptions.topNRange)
+        batchSize = try sr.int("batch_size", default: SearchOptions.defaultBatchSize, in: SearchOptions.batchSizeRange)
+        let fusionName = try sr.choice("fusion", ["rrf", "minmax"], default: "rrf")
+        rrfK = try sr.int("rrf_k", default: Int(FusionMethod.defaultK), in: SearchOptions.rrfKRange)
+        fusion = fusionName == "rrf" ? .rrf(k: Double(rrfK)) : .minMax
+        fusionDepth = try sr.int("fusion_depth", default: FusionMethod.defaultDepth, in: FusionMethod.depthRange)
     }
+}
 
-    func refuseUnknown(_ known: [String]) throws {
-        for k in object.keys.sorted() where !known.contains(k) {
-            throw IndexerError.badInput("unknown key \"\(name(k))\" (known here: \(known.joined(separator: ", ")))", path: file)
+extension JobSpec.Rerank {
+    /// The `rerank` section; its depth may not exceed the search's `top_n`.
+    init(_ rr: Reader, dir: String, topN: Int) throws {
+        try rr.refuseUnknown(["model", "depth", "tail", "batch_size", "max_length", "interpolate", "precision"])
+        self.init()
+        model = rr.object["model"] == nil || rr.isNull("model") ? nil : try rr.modelPath("model", relativeTo: dir)
+        depth = try rr.int("depth", default: 20, in: RerankOptions.depthRange)
+        tail = try rr.choice("tail", TailPolicy.allCases, default: .keep, name: \.rawValue)
+        batchSize = try rr.int("batch_size", default: RerankOptions.defaultBatchSize, in: RerankOptions.batchSizeRange)
+        maxLength = try rr.optionalInt("max_length", in: RerankOptions.maxLengthRange)
+        interpolate = try rr.optionalDouble("interpolate")
+        precision = try rr.choice("precision", Precision.allCases, default: .fp32, name: \.rawValue)
+        if let w = interpolate, !(0...1).contains(w) { throw rr.fail("interpolate", "\(w) is outside 0...1") }
+        guard depth <= topN else {
+            throw IndexerError.badInput("rerank.depth: \(depth) is deeper than search.top_n \(topN)", path: rr.file)
         }
-    }
-
-    func isNull(_ key: String) -> Bool { object[key] is NSNull }
-    func isFalse(_ key: String) -> Bool {
-        guard let v = object[key] as? NSNumber, isBool(v) else { return false }
-        return !v.boolValue
-    }
-
-    private func isBool(_ v: Any) -> Bool {
-        guard let n = v as? NSNumber else { return false }
-        // JSONSerialization gives booleans the Objective-C type "c" (char); numbers never are.
-        return String(cString: n.objCType) == "c"
-    }
-
-    func object(_ key: String) throws -> Reader {
-        guard let v = object[key], !(v is NSNull) else {
-            return Reader([:], file: file, prefix: name(key) + ".", cliPaths: cliPaths)
-        }
-        guard let o = v as? [String: Any] else { throw fail(key, "must be an object") }
-        return Reader(o, file: file, prefix: name(key) + ".", cliPaths: cliPaths)
-    }
-
-    func string(_ key: String, default fallback: String? = nil) throws -> String {
-        guard let v = object[key], !(v is NSNull) else {
-            if let fallback { return fallback }
-            throw fail(key, "is required")
-        }
-        guard let s = v as? String else { throw fail(key, "must be a string") }
-        return s
-    }
-
-    /// A path: relative to the job file's folder, or to the current folder when given with --set.
-    func path(_ key: String, relativeTo dir: String, default fallback: String? = nil) throws -> String {
-        let s = try string(key, default: fallback)
-        guard !s.isEmpty else { throw fail(key, "must not be empty") }
-        if s.hasPrefix("/") { return s }
-        let base = cliPaths.contains(name(key)) ? FileManager.default.currentDirectoryPath : dir
-        return URL(fileURLWithPath: base).appendingPathComponent(s).standardizedFileURL.path
-    }
-
-    /// A model: `hf:ORG/NAME[@REV]` as written, else a path.
-    func modelPath(_ key: String, relativeTo dir: String, default fallback: String? = nil) throws -> String {
-        if let s = object[key] as? String, s.hasPrefix("hf:") { return s }
-        return try path(key, relativeTo: dir, default: fallback)
-    }
-
-    /// A string that may be absent (nil); "" is a value.
-    func optionalString(_ key: String) throws -> String? {
-        guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let s = v as? String else { throw fail(key, "must be a string") }
-        return s
-    }
-
-    func optionalPath(_ key: String, relativeTo dir: String) throws -> String? {
-        guard let v = object[key], !(v is NSNull) else { return nil }
-        _ = v
-        return try path(key, relativeTo: dir)
-    }
-
-    func int(_ key: String, default fallback: Int, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
-        try optionalInt(key, in: range) ?? fallback
-    }
-
-    func optionalInt(_ key: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int? {
-        guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let n = v as? NSNumber, !isBool(n), let i = Int(exactly: n.doubleValue) else {
-            throw fail(key, "must be a whole number")
-        }
-        guard range.contains(i) else { throw fail(key, "\(i) is outside \(range.lowerBound)...\(range.upperBound)") }
-        return i
-    }
-
-    func optionalDouble(_ key: String) throws -> Double? {
-        guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let n = v as? NSNumber, !isBool(n), n.doubleValue.isFinite else { throw fail(key, "must be a number") }
-        return n.doubleValue
-    }
-
-    func bool(_ key: String, default fallback: Bool) throws -> Bool {
-        guard let v = object[key], !(v is NSNull) else { return fallback }
-        guard let n = v as? NSNumber, isBool(n) else { throw fail(key, "must be true or false") }
-        return n.boolValue
-    }
-
-    func choice(_ key: String, _ choices: [String], default fallback: String) throws -> String {
-        let s = try string(key, default: fallback)
-        guard choices.contains(s) else { throw fail(key, "'\(s)' is not one of \(choices.joined(separator: ", "))") }
-        return s
-    }
-
-    /// One of `choices`, named by `name` in the file: parsed here, once, so that no later step
-    /// re-reads a string with a silent fallback.
-    func choice<T>(_ key: String, _ choices: [T], default fallback: T, name: (T) -> String) throws -> T {
-        let s = try choice(key, choices.map(name), default: name(fallback))
-        return choices.first { name($0) == s }!
-    }
-
-    func stringList(_ key: String, default fallback: [String]) throws -> [String] {
-        guard let v = object[key], !(v is NSNull) else { return fallback }
-        if let s = v as? String {
-            return s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }
-        guard let a = v as? [Any], let strings = a as? [String], !strings.isEmpty else {
-            throw fail(key, "must be a non-empty list of strings")
-        }
-        return strings
     }
 }
