@@ -14,8 +14,7 @@ public final class CrossEncoderScorer: PairScorer, @unchecked Sendable {
     /// Loads `modelDirectory` with `maxLength` word pieces per pair (nil: the folder's declared
     /// maximum, ``RerankModel/declaredMaxLength(modelDirectory:)``) on `threads` threads at `precision`.
     public init(modelDirectory: String, maxLength: Int? = nil, threads: Int? = nil, precision: Precision = .fp32) throws {
-        let length = try maxLength ?? RerankModel.declaredMaxLength(modelDirectory: modelDirectory)
-        model = try CrossEncoder(modelDirectory: modelDirectory, maxLength: length, threads: threads, precision: precision)
+        model = try CrossEncoder(modelDirectory: modelDirectory, maxLength: maxLength, threads: threads, precision: precision)
     }
 
     /// The model's fingerprint (weights, config, tokenizer, maximum length).

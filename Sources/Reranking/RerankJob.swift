@@ -29,7 +29,8 @@ public enum RerankJob {
             modelDirectory: modelDirectory, maxLength: options.maxLength,
             threads: options.threads, precision: options.precision)
         var resolved = options
-        resolved.interpolate = try options.interpolate ?? RerankModel.declaredInterpolation(modelDirectory: modelDirectory)
+        // The loaded model's own config.json: the folder is read once.
+        resolved.interpolate = try options.interpolate ?? scorer.model.declaredInterpolation()
         var summary = try rerank(candidates, source: source, scorer: scorer, options: resolved)
         summary.modelDirectory = modelDirectory
         summary.maxLength = scorer.model.maxLength

@@ -14,41 +14,16 @@ public enum RerankModel {
         return try ModelResolver(environment: environment).resolve(model)
     }
 
-    /// The pair length a model folder is meant for: `tokenizer_config.json`'s
-    /// `model_max_length` (what `transformers` and sentence-transformers truncate to), capped
-    /// by `config.json`'s `max_position_embeddings`; 512 (so capped) when it is absent or is the
-    /// "no limit" placeholder. A model trained on short pairs is thus scored as it was trained.
+    /// The pair length a model folder is meant for (``Inference/CrossEncoder/declaredMaxLength(modelDirectory:)``).
     public static func declaredMaxLength(modelDirectory dir: String) throws -> Int {
-        let positions = (try object("config.json", in: dir)?["max_position_embeddings"] as? NSNumber)?.intValue ?? 512
-        var length = 512
-        if let declared = (try object("tokenizer_config.json", in: dir)?["model_max_length"] as? NSNumber)?.doubleValue,
-            declared >= 3, declared <= 1_000_000
-        {
-            length = Int(declared)
-        }
-        return min(length, positions)
+        try CrossEncoder.declaredMaxLength(modelDirectory: dir)
     }
 
-    /// The interpolation weight a model folder recommends (``ScoreInterpolation``):
-    /// `config.json`'s `indexer_interpolate`, 0 when absent (other tools ignore the key).
-    /// The default reranker declares the weight chosen on its held-out training queries; a
-    /// Hugging Face cross-encoder declares none and is used alone.
+    /// The interpolation weight a model folder recommends (``ScoreInterpolation``): config.json's
+    /// `indexer_interpolate`, 0 when absent. The default reranker declares the weight chosen on
+    /// its held-out training queries; a Hugging Face cross-encoder declares none and is used alone.
     public static func declaredInterpolation(modelDirectory dir: String) throws -> Double {
-        guard let value = try object("config.json", in: dir)?["indexer_interpolate"] else { return 0 }
-        guard let n = value as? NSNumber, (0...1).contains(n.doubleValue) else {
-            throw IndexerError(
-                .model, "indexer_interpolate must be a number between 0 and 1, not \(value)",
-                path: dir + "/config.json")
-        }
-        return n.doubleValue
-    }
-
-    private static func object(_ name: String, in dir: String) throws -> [String: Any]? {
-        guard let data = FileManager.default.contents(atPath: dir + "/" + name) else { return nil }
-        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw IndexerError(.model, "not a valid JSON object", path: dir + "/" + name)
-        }
-        return o
+        try CrossEncoder.declaredInterpolation(modelDirectory: dir)
     }
 
     /// The default reranker: `models/indexer-reranker-minilm-l6` under the current folder,

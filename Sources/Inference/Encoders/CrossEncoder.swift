@@ -21,19 +21,23 @@ public final class CrossEncoder: @unchecked Sendable {
 
     let tokenizer: any TextTokenizer
     let pool: EncoderPool
-    private let directory: ModelDirectory
+    let directory: ModelDirectory
     private let head: any SequenceClassificationHead
     private let fingerprintLock = NSLock()
     private var fingerprintValue: String?
 
     /// Loads a model folder (config.json, model.safetensors with the encoder and the family's
-    /// classification head, tokenizer files).
-    public init(modelDirectory: String, maxLength: Int = 512, threads: Int? = nil, precision: Precision = .fp32) throws {
+    /// classification head, tokenizer files), each file read once. `maxLength` nil: what the
+    /// folder declares (``declaredMaxLength(modelDirectory:)``).
+    public init(modelDirectory: String, maxLength: Int? = 512, threads: Int? = nil, precision: Precision = .fp32) throws {
         self.modelDirectory = modelDirectory
         self.precision = precision
         directory = try ModelDirectory(path: modelDirectory)
         let encoder = try directory.encoder(precision: precision)
         head = try directory.classificationHead(for: encoder)
+        let maxLength =
+            try maxLength
+            ?? CrossEncoderDeclarations.maxLength(config: directory.config.json, tokenizerConfig: try directory.jsonObject("tokenizer_config.json"))
         guard maxLength >= 3, maxLength <= encoder.maxTokens else {
             throw IndexerError(.usage, "max length must be in 3...\(encoder.maxTokens) for this model, not \(maxLength)")
         }
