@@ -76,7 +76,7 @@ extension DecisionReport {
     /// The best configuration, each other tested against it (paired randomisation on per-query
     /// nDCG@k, Holm across the m - 1 tests), and the cheapest with Holm p >= alpha (the best
     /// itself when none is). Cheapest: lowest p50; ties: higher nDCG@k, then input order.
-    static func cheapestIndistinguishable(_ c: [Comparison], _ req: ReportRequest) -> ModelChoice {
+    static func cheapestIndistinguishable(_ c: [Comparison], _ req: ReportOptions) -> ModelChoice {
         let best = c.indices.min { a, b in
             c[a].reranked[0] != c[b].reranked[0] ? c[a].reranked[0] > c[b].reranked[0] : costKey(c[a]) < costKey(c[b])
         }!

@@ -4,7 +4,7 @@ import Foundation
 extension DecisionReport {
     /// Computes the report and writes `report.md`, `report.json`, `report.html` and, for a sweep, `sweep.csv`
     /// and `sweep.svg` into the output folder. Returns the verdict line for standard output.
-    public static func run(_ req: ReportRequest) throws -> String {
+    public static func run(_ req: ReportOptions) throws -> String {
         let report = try make(req)
         var written = ["report.md", "report.json", "report.html"]
         let md = report.markdown()

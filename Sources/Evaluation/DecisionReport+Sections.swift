@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// The sections for several rerankers, the baselines and the per-query drill-down (md and json).

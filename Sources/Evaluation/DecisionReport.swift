@@ -25,7 +25,7 @@ public struct VerdictThresholds: Sendable, Equatable {
 }
 
 /// What `indexer report` was asked to do.
-public struct ReportRequest: Sendable {
+public struct ReportOptions: Sendable {
     /// The qrels file.
     public var qrelsPath: String
     /// The first-stage run (the candidates the reranker saw).
@@ -173,7 +173,7 @@ public struct DecisionReport: Sendable {
         public var reason: String
     }
 
-    public var request: ReportRequest
+    public var request: ReportOptions
     /// nDCG@k, P@k, MRR@k, Recall@k.
     public var topMetrics: [Metric]
     public var judgedQueries: Int
@@ -201,7 +201,7 @@ public struct DecisionReport: Sendable {
     public var firstStagePerQuery: [Double] = []
 
     /// Reads the inputs and computes every figure.
-    public static func make(_ req: ReportRequest) throws -> DecisionReport {
+    public static func make(_ req: ReportOptions) throws -> DecisionReport {
         let qrels = try Qrels.read(path: req.qrelsPath)
         guard !qrels.queryIDs.isEmpty else { throw IndexerError.badInput("the qrels file holds no judgments", path: req.qrelsPath) }
         let first = try TrecRun.read(path: req.firstStagePath)
@@ -249,7 +249,7 @@ public struct DecisionReport: Sendable {
 
     /// The reranked run `i` (at `path`) against the first stage: figures, significance, headroom, cost.
     static func compare(
-        _ i: Int, path: String, _ req: ReportRequest, scored: Scored, queries: [String],
+        _ i: Int, path: String, _ req: ReportOptions, scored: Scored, queries: [String],
         firstRankings: [JudgedRanking], firstValues: [[Double]]
     ) throws -> (Comparison, TrecRun) {
         let rr = try TrecRun.read(path: path)

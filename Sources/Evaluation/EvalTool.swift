@@ -2,7 +2,7 @@ import Formats
 import Foundation
 
 /// What `indexer eval` was asked to do.
-public struct EvalRequest: Sendable {
+public struct EvalOptions: Sendable {
     /// The qrels file.
     public var qrelsPath: String
     /// The run files, one table row each.
@@ -34,7 +34,7 @@ public struct EvalRequest: Sendable {
 public enum EvalTool {
     /// Evaluates every run of `request`; returns the text for standard output. Notes about
     /// skipped or ignored queries go to standard error.
-    public static func run(_ request: EvalRequest) throws -> String {
+    public static func run(_ request: EvalOptions) throws -> String {
         let results = try evaluate(request)
         return request.json ? json(results, request: request) + "\n" : table(results, request: request)
     }
@@ -42,7 +42,7 @@ public enum EvalTool {
     /// Reads the qrels and every run of `request` and evaluates each: the one evaluation that
     /// `indexer eval` and a job's eval step share. With `notes`, skipped or ignored queries are
     /// said on standard error.
-    public static func evaluate(_ request: EvalRequest, notes: Bool = true) throws -> [RunEvaluation] {
+    public static func evaluate(_ request: EvalOptions, notes: Bool = true) throws -> [RunEvaluation] {
         let qrels = try Qrels.read(path: request.qrelsPath)
         guard !qrels.queryIDs.isEmpty else {
             throw IndexerError.badInput("the qrels file holds no judgments", path: request.qrelsPath)
@@ -63,7 +63,7 @@ public enum EvalTool {
         return results
     }
 
-    static func table(_ results: [RunEvaluation], request: EvalRequest) -> String {
+    static func table(_ results: [RunEvaluation], request: EvalOptions) -> String {
         let names = uniqueNames(results.map(\.runPath))
         var header = ["run"]
         if request.perQuery { header.append("query") }
@@ -84,7 +84,7 @@ public enum EvalTool {
         return TextTable.render(header: header, rows: rows, leftAligned: textColumns)
     }
 
-    static func json(_ results: [RunEvaluation], request: EvalRequest) -> String {
+    static func json(_ results: [RunEvaluation], request: EvalOptions) -> String {
         let runs: [JSONValue] = results.map { r in
             var pairs: [(String, JSONValue)] = [
                 ("run", .string(r.runPath)),

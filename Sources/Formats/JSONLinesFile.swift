@@ -24,7 +24,7 @@ public struct JSONLinesFile: Sendable {
 
     /// Appends `fields` as one line with sorted keys; with `sync`, fsyncs before returning.
     public func append(_ fields: [String: Any], sync: Bool) throws {
-        var line = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+        var line = try JSONText.serialize(fields, layout: .compact)
         line.append(0x0A)
         let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IndexerError.io("cannot open \(name)", path: path) }

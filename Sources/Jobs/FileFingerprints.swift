@@ -44,9 +44,7 @@ final class FileFingerprints {
     /// Writes the cache back (atomically) if anything changed.
     func save() throws {
         guard dirty else { return }
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(try enc.encode(cache), to: cachePath)
+        try AtomicFile.write(try JSONText.encode(cache, layout: .compact), to: cachePath)
         dirty = false
     }
 }

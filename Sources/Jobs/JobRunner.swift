@@ -198,12 +198,12 @@ public final class JobRunner {
             outputs: { [paths] in [paths.metrics] },
             run: { [spec, paths] in
                 // The eval command's own evaluation, so a job's figures are `indexer eval`'s.
-                let request = EvalRequest(qrelsPath: spec.qrels!, runPaths: runs, metrics: try spec.metrics.map { try Metric(parsing: $0) })
+                let request = EvalOptions(qrelsPath: spec.qrels!, runPaths: runs, metrics: try spec.metrics.map { try Metric(parsing: $0) })
                 var perRun: [String: Any] = [:]
                 for e in try EvalTool.evaluate(request, notes: false) {
                     perRun[URL(fileURLWithPath: e.runPath).lastPathComponent] = Dictionary(uniqueKeysWithValues: zip(e.metrics.map(\.name), e.means))
                 }
-                let data = try JSONSerialization.data(withJSONObject: ["v": 1, "runs": perRun], options: [.sortedKeys, .prettyPrinted])
+                let data = try JSONText.serialize(["v": 1, "runs": perRun], layout: .pretty)
                 try AtomicFile.write(data, to: paths.metrics)
                 return perRun
             })
@@ -216,7 +216,7 @@ public final class JobRunner {
             settings: spec.reportLatencyBudgetMs.map { ["k": "\(spec.reportK)", "latency_budget_ms": "\($0)"] } ?? ["k": "\(spec.reportK)"],
             outputs: { [paths] in ["report.md", "report.json", "report.html"].map { paths.reportDir + "/" + $0 } },
             run: { [spec, paths] in
-                var req = ReportRequest(
+                var req = ReportOptions(
                     qrelsPath: spec.qrels!, firstStagePath: paths.candidates,
                     rerankedPaths: [paths.reranked], timingsPaths: [paths.timings],
                     outDir: paths.reportDir)

@@ -54,9 +54,7 @@ struct StepRecord: Codable, Equatable {
     }
 
     func save(_ path: String) throws {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try AtomicFile.write(try enc.encode(self), to: path)
+        try AtomicFile.write(try JSONText.encode(self, layout: .pretty), to: path)
     }
 
     /// Whether every output is still there with its recorded size and content: hashed again

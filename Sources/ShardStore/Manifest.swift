@@ -87,9 +87,7 @@ public struct Manifest: Codable, Equatable, Sendable {
 
     /// The manifest as written: pretty, sorted keys, trailing newline.
     public func encoded() throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var d = try e.encode(self)
+        var d = try JSONText.encode(self, layout: .pretty, escapingSlashes: false)
         d.append(0x0A)
         return d
     }

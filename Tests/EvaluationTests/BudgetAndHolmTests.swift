@@ -42,7 +42,7 @@ final class BudgetAndHolmTests: XCTestCase {
         let first = run("first") { _ in 15 }
         let rr = run("rr") { _ in 1 }
         let t = try timings("t", ms: { 20 * (1 + Double($0) / 10) }, pairs: 20)
-        var req = ReportRequest(qrelsPath: dir + "/qrels", firstStagePath: first, rerankedPaths: [rr], timingsPaths: [t], outDir: dir + "/out")
+        var req = ReportOptions(qrelsPath: dir + "/qrels", firstStagePath: first, rerankedPaths: [rr], timingsPaths: [t], outDir: dir + "/out")
         req.permutations = 1000
         req.thresholds.latencyBudgetMs = budget
         return try DecisionReport.make(req)
@@ -68,7 +68,7 @@ final class BudgetAndHolmTests: XCTestCase {
         let depths = [10, 20, 50, 100]
         let runs = depths.map { d in run("r\(d)") { $0 < fixed[d]! ? 1 : 15 } }
         let ts = try [10, 20, 50].map { d in try timings("t\(d)", ms: { _ in Double(d) }, pairs: d) }
-        var req = ReportRequest(qrelsPath: dir + "/qrels", firstStagePath: first, rerankedPaths: runs, timingsPaths: ts, outDir: dir + "/out")
+        var req = ReportOptions(qrelsPath: dir + "/qrels", firstStagePath: first, rerankedPaths: runs, timingsPaths: ts, outDir: dir + "/out")
         req.sweep = depths
         req.permutations = 1000
         req.thresholds.latencyBudgetMs = budget

@@ -42,7 +42,7 @@ final class DecisionReportTests: XCTestCase {
     }
 
     func report(first: String, reranked: [String], sweep: [Int]? = nil, timings: [String] = []) throws -> DecisionReport {
-        var r = ReportRequest(qrelsPath: dir + "/qrels", firstStagePath: first, rerankedPaths: reranked, timingsPaths: timings, outDir: dir + "/out")
+        var r = ReportOptions(qrelsPath: dir + "/qrels", firstStagePath: first, rerankedPaths: reranked, timingsPaths: timings, outDir: dir + "/out")
         r.sweep = sweep
         r.permutations = 2000
         return try DecisionReport.make(r)
@@ -116,7 +116,7 @@ final class DecisionReportTests: XCTestCase {
             try RerankTimings.write(t, to: dir + "/" + name)
             timings.append(dir + "/" + name)
         }
-        var req = ReportRequest(
+        var req = ReportOptions(
             qrelsPath: dir + "/qrels", firstStagePath: first, rerankedPaths: [r50, r10, r20], timingsPaths: [timings[2], timings[0], timings[1]],
             outDir: dir + "/out")
         req.sweep = [50, 10, 20]

@@ -15,7 +15,7 @@ final class ExampleReportTests: XCTestCase {
         defer { _ = FileManager.default.changeCurrentDirectoryPath(saved) }
         let i = "docs/examples/scifact/inputs/"
         let depths = [10, 20, 50, 100]
-        var req = ReportRequest(
+        var req = ReportOptions(
             qrelsPath: "../shared/data/scifact/qrels/test.tsv",
             firstStagePath: "Tests/EvaluationTests/Golden/scifact-dense.run.gz",
             rerankedPaths: depths.map { i + "reranked-\($0).run.gz" },

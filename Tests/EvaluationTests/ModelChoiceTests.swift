@@ -35,8 +35,8 @@ final class ModelChoiceTests: XCTestCase {
         return dir + "/" + name
     }
 
-    func request(_ runs: [(String, String, Double)], baselines: [NamedRun] = []) throws -> ReportRequest {
-        var req = ReportRequest(
+    func request(_ runs: [(String, String, Double)], baselines: [NamedRun] = []) throws -> ReportOptions {
+        var req = ReportOptions(
             qrelsPath: dir + "/qrels", firstStagePath: run("first") { _ in 20 },
             rerankedPaths: runs.map(\.1), timingsPaths: try runs.map { try timings($0.0 + ".t", ms: $0.2) }, outDir: dir + "/out")
         req.names = runs.map(\.0)

@@ -47,7 +47,7 @@ final class EvalReportCommandTests: XCTestCase {
         let dir = try temporaryFolder("indexer-cli-eval").path
         try "q1 0 a 1\nq1 0 b 0\n".write(toFile: dir + "/qrels", atomically: true, encoding: .utf8)
         try "q1 Q0 b 1 2.0 t\nq1 Q0 a 2 1.0 t\n".write(toFile: dir + "/r.run", atomically: true, encoding: .utf8)
-        let text = try EvalTool.run(EvalRequest(qrelsPath: dir + "/qrels", runPaths: [dir + "/r.run"], metrics: [.mrr(cut: 10), .precision(cut: 1)]))
+        let text = try EvalTool.run(EvalOptions(qrelsPath: dir + "/qrels", runPaths: [dir + "/r.run"], metrics: [.mrr(cut: 10), .precision(cut: 1)]))
         XCTAssertEqual(text, "run    queries  mrr@10     p@1\nr.run        1  0.5000  0.0000\n")
     }
 }

@@ -76,4 +76,28 @@ final class OptionTableTests: XCTestCase {
         XCTAssertEqual(kind { _ = try SearchCommand(arguments: base + ["--fusion-depth", "0"]) }, .usage)
         XCTAssertTrue(SearchCommand.usage.contains("1...\(top)"), "the help names the range")
     }
+
+    /// Every option name a command's code reads (`a.string("--x")`, `a.int(...)`, ...) is in
+    /// its table: a misspelt name fails here, and `Arguments` traps on it the first time it runs.
+    func testEveryNameACommandReadsIsDeclared() throws {
+        let types: [any Command.Type] = [
+            BuildCommand.self, InspectCommand.self, VerifyCommand.self, EvalCommand.self, ReportCommand.self,
+            TokenizeCommand.self, RerankCommand.self, RunCommand.self, SearchCommand.self, MergeCommand.self,
+            FuseCommand.self, EmbedCommand.self, BenchSgemmCommand.self, CompletionsCommand.self, ManCommand.self,
+        ]
+        let folder = IndexerProcess.packageRoot + "/Sources/indexer/Commands/"
+        let getter = try NSRegularExpression(pattern: #"\ba\.(?:string|strings|int|double|flag|required|choice|path)\("(--[a-z0-9-]+)""#)
+        var checked = 0
+        for c in types {
+            let file = folder + String(describing: c) + ".swift"
+            let source = try String(contentsOfFile: file, encoding: .utf8)
+            let declared = Set(c.options.map(\.name) + ["--help", "-h"])
+            for m in getter.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
+                let name = String(source[Range(m.range(at: 1), in: source)!])
+                XCTAssertTrue(declared.contains(name), "\(file) reads \(name), which \(c.name)'s table does not declare")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 60, "the pattern finds the getters")
+    }
 }

@@ -37,7 +37,7 @@ final class ReportHTMLBrowserTests: XCTestCase {
     func testHTMLRendersInHeadlessChromiumWithEverySection() throws {
         guard let browser = chromium() else { throw XCTSkip("chromium is not installed (scripts/test installs it with apt-get)") }
         let first = try run("first") { _ in 15 }
-        var req = ReportRequest(
+        var req = ReportOptions(
             qrelsPath: dir + "/qrels", firstStagePath: first,
             rerankedPaths: [try run("r10") { _ in 15 }, try run("r20") { _ in 1 }], outDir: dir + "/out")
         req.sweep = [10, 20]
@@ -60,7 +60,7 @@ final class ReportHTMLBrowserTests: XCTestCase {
             try RerankTimings.write((0..<20).map { RerankTiming(qid: "q\($0)", pairs: 50, tokens: 500, milliseconds: ms) }, to: dir + "/" + name)
             return dir + "/" + name
         }
-        var req = ReportRequest(
+        var req = ReportOptions(
             qrelsPath: dir + "/qrels", firstStagePath: try run("first") { _ in 15 },
             rerankedPaths: [try run("a") { _ in 1 }, try run("b") { $0 < 3 ? 2 : 1 }],
             timingsPaths: [try timings("ta", 100), try timings("tb", 20)], outDir: dir + "/out")

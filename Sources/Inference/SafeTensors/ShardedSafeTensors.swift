@@ -57,7 +57,7 @@ enum SafeTensorsBytes {
             header[name] = ["dtype": dtype.rawValue, "shape": shape, "data_offsets": [offset, offset + bytes.count]]
             offset += bytes.count
         }
-        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        var json = try JSONText.serialize(header, layout: .compact)
         while json.count % 8 != 0 { json.append(0x20) }
         var out = Data()
         out.reserveCapacity(8 + json.count + offset)

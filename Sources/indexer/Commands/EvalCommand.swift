@@ -28,14 +28,14 @@ struct EvalCommand: Command {
     ]
     static let operands = Operands.paths
 
-    let request: EvalRequest
+    let request: EvalOptions
 
     init(arguments: [String]) throws {
         let a = try Self.parse(arguments)
         guard !a.positionals.isEmpty else { throw IndexerError(.usage, "give at least one RUN file") }
         let metrics = try a.string("--metrics").map(Metric.parseList) ?? Metric.defaults
         let level = try a.int("--relevance-level", default: 1, in: 0...1_000_000) ?? 1
-        request = EvalRequest(
+        request = EvalOptions(
             qrelsPath: try a.required("--qrels"), runPaths: a.positionals, metrics: metrics,
             perQuery: a.flag("--per-query"), json: a.flag("--json"),
             rules: EvaluationRules(relevanceLevel: level, allJudged: a.flag("--all-judged")))

@@ -60,7 +60,7 @@ struct ReportCommand: Command {
         frontier.
         """
 
-    let request: ReportRequest
+    let request: ReportOptions
 
     init(arguments: [String]) throws {
         let a = try Self.parse(arguments)
@@ -70,7 +70,7 @@ struct ReportCommand: Command {
         var timings = a.strings("--timings")
         let named = try Self.namedRuns(reranked, timings)
         if let named { reranked = named.map(\.run.path); timings = named.compactMap(\.timings) }
-        var r = ReportRequest(
+        var r = ReportOptions(
             qrelsPath: try a.required("--qrels"), firstStagePath: try a.required("--first-stage"),
             rerankedPaths: reranked, timingsPaths: timings, outDir: a.string("--out") ?? "report")
         r.names = named?.map(\.run.name)

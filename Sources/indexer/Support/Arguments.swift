@@ -8,6 +8,9 @@ import Foundation
 struct Arguments {
     private var values: [String: [String]] = [:]
     private var presentFlags: Set<String> = []
+    /// Every name the command declared: reading another is a bug in the command (a misspelt
+    /// name), caught the first time that line runs instead of reading as "not given".
+    private var declared: Set<String> = []
     /// Words that are not options, in order.
     private(set) var positionals: [String] = []
 
@@ -15,6 +18,7 @@ struct Arguments {
     /// an alias (an old name) counts as its option, with a warning on stderr naming the new one.
     init(_ words: [String], options: [String], flags: [String] = [], aliases: [String: String] = [:]) throws {
         let optionSet = Set(options), flagSet = Set(flags + ["--help", "-h"])
+        declared = optionSet.union(flagSet)
         var i = 0
         var onlyPositionals = false
         while i < words.count {
@@ -56,13 +60,22 @@ struct Arguments {
     var wantsHelp: Bool { presentFlags.contains("--help") || presentFlags.contains("-h") }
 
     /// Whether a flag was given.
-    func flag(_ name: String) -> Bool { presentFlags.contains(name) }
+    func flag(_ name: String) -> Bool {
+        precondition(declared.contains(name), "\(name) is not in the command's option table")
+        return presentFlags.contains(name)
+    }
 
     /// The last value of an option, if given.
-    func string(_ name: String) -> String? { values[name]?.last }
+    func string(_ name: String) -> String? {
+        precondition(declared.contains(name), "\(name) is not in the command's option table")
+        return values[name]?.last
+    }
 
     /// Every value of a repeatable option.
-    func strings(_ name: String) -> [String] { values[name] ?? [] }
+    func strings(_ name: String) -> [String] {
+        precondition(declared.contains(name), "\(name) is not in the command's option table")
+        return values[name] ?? []
+    }
 
     /// The value of an option that must be given.
     func required(_ name: String) throws -> String {
