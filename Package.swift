@@ -76,7 +76,7 @@ let package = Package(
             ]),
 
         // Helpers shared by the test targets (temporary folders, a seeded generator, a loopback HTTP
-        // server); not part of any product.
+        // server, the indexer process runner, the tiny checkpoints' paths); not part of any product.
         .target(name: "TestSupport", dependencies: ["Formats"], path: "Tests/TestSupport"),
         .testTarget(name: "FormatsTests", dependencies: ["TestSupport", "Formats", "CZlib"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The built binary runs its fp32 products on the CPU's own OpenBLAS kernels even where the

@@ -36,7 +36,7 @@ final class ClusterSimulationTests: XCTestCase {
     func data(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
     func testWorkersAndReduceGiveTheSameRunsAsIndexerRun() throws {
-        let reranker = IndexerProcess.packageRoot + "/Tests/InferenceTests/Golden/cross-f32"
+        let reranker = Fixtures.tinyCrossEncoder
         let job = """
             {"name": "c", "corpus": "../corpus.jsonl", "queries": "../queries.jsonl", "qrels": "../qrels.tsv",
              "index": {"shards": \(shards), "vectors": "int8", "dir": "../job-index"}, "search": {"top_n": 25},

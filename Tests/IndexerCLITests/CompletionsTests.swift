@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `indexer completions bash|zsh|fish`: scripts that parse and carry every command's options.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The README's "Conventions", each checked on the built binary: help on stdout with exit 0,

@@ -8,7 +8,7 @@ import XCTest
 final class EmbedCommandTests: XCTestCase {
     static let root = IndexerProcess.packageRoot
     /// A tiny BERT (2 layers, width 32) committed for the inference tests: fast to run.
-    static let tinyModel = root + "/Tests/InferenceTests/Golden/cross-f32"
+    static let tinyModel = Fixtures.tinyCrossEncoder
     var folder: TemporaryFolder!
     var dir: String { folder.path }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The committed main-job examples (docs/examples/scifact-job, -two-model, -budget) are what

@@ -12,7 +12,7 @@ final class HubDownloadSignalTests: XCTestCase {
     }
 
     func interrupt(with signal: Int32) throws {
-        let model = IndexerProcess.packageRoot + "/Tests/InferenceTests/Golden/cross-f32"
+        let model = Fixtures.tinyCrossEncoder
         let dir = try temporaryFolder("hubsignal").path
         let server = try LoopbackHTTPServer()
         defer { server.stop() }

@@ -1,4 +1,5 @@
 import Formats
+import TestSupport
 import XCTest
 
 @testable import indexer

@@ -15,7 +15,7 @@ extension JobRunnerTests {
         let snapshot = repo + "/snapshots/" + commit
         try FileManager.default.createDirectory(atPath: repo + "/refs", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: repo + "/snapshots", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: JobRunnerTests.packageRoot + "/Tests/InferenceTests/Golden/cross-f32", toPath: snapshot)
+        try FileManager.default.copyItem(atPath: Fixtures.tinyCrossEncoder, toPath: snapshot)
         try commit.write(toFile: repo + "/refs/main", atomically: true, encoding: .utf8)
         return cache
     }

@@ -37,7 +37,7 @@ final class JobRunnerTests: XCTestCase {
         try corpus.write(toFile: root + "/data/corpus.jsonl", atomically: true, encoding: .utf8)
         try queries.write(toFile: root + "/data/queries.jsonl", atomically: true, encoding: .utf8)
         try qrels.write(toFile: root + "/data/qrels.tsv", atomically: true, encoding: .utf8)
-        let reranker = JobRunnerTests.packageRoot + "/Tests/InferenceTests/Golden/cross-f32"
+        let reranker = Fixtures.tinyCrossEncoder
         let job = """
             {"name": "t", "corpus": "../data/corpus.jsonl", "queries": "../data/queries.jsonl",
              "qrels": "../data/qrels.tsv", "index": {"shards": 2, "vectors": "int8"},

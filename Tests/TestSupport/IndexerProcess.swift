@@ -2,13 +2,13 @@ import Foundation
 import XCTest
 
 /// Runs the built `indexer` binary as a subprocess, for tests of whole commands.
-struct IndexerProcess {
-    /// The package root (three levels above this file).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+public struct IndexerProcess {
+    /// The package root (two levels above this file).
+    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
 
     /// The `indexer` binary built beside the test bundle.
-    static var binary: String {
+    public static var binary: String {
         get throws {
             let here = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("indexer").path
             for p in [here, packageRoot + "/.build/debug/indexer"] where FileManager.default.isExecutableFile(atPath: p) { return p }
@@ -16,20 +16,27 @@ struct IndexerProcess {
         }
     }
 
-    struct Result {
-        var status: Int32
+    public struct Result {
+        public var status: Int32
         /// True when the process was ended by a signal (SIGKILL in the crash tests).
-        var signal: Bool
-        var stdout: String
-        var stderr: String
+        public var signal: Bool
+        public var stdout: String
+        public var stderr: String
+
+        public init(status: Int32, signal: Bool, stdout: String, stderr: String) {
+            self.status = status
+            self.signal = signal
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
-    let process = Process()
+    public let process = Process()
     private let out = Pipe(), err = Pipe()
 
     /// Starts `indexer ARGS` with the test's environment plus `env`; scheduler variables are
     /// removed unless `env` sets them.
-    init(_ args: [String], env extra: [String: String] = [:]) throws {
+    public init(_ args: [String], env extra: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: try Self.binary)
         process.arguments = args
         var env = ProcessInfo.processInfo.environment
@@ -43,7 +50,7 @@ struct IndexerProcess {
     }
 
     /// Waits for the exit and collects both streams.
-    func finish() -> Result {
+    public func finish() -> Result {
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(
@@ -53,7 +60,13 @@ struct IndexerProcess {
 
     /// Runs `indexer ARGS` to the end.
     @discardableResult
-    static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+    public static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
         try IndexerProcess(args, env: env).finish()
     }
+}
+
+/// The tiny checkpoints the tests share (made by scripts/reference; see Tests/InferenceTests/Golden).
+public enum Fixtures {
+    /// A 2-layer random BERT cross-encoder with a 1-logit head: fast stand-in for the reranker.
+    public static let tinyCrossEncoder = IndexerProcess.packageRoot + "/Tests/InferenceTests/Golden/cross-f32"
 }
