@@ -20,9 +20,7 @@ struct VerifyCommand: Command {
     let directory: String
 
     init(arguments: [String]) throws {
-        let a = try Self.parse(arguments)
-        guard a.positionals.count == 1 else { throw IndexerError(.usage, "expected one INDEX_DIR") }
-        directory = a.positionals[0]
+        directory = try Self.parse(arguments).onePositional("INDEX_DIR")
     }
 
     func run() throws {

@@ -71,6 +71,12 @@ struct Arguments {
         return values[name]?.last
     }
 
+    /// The one operand a command takes (named `what` in the error when there are none or several).
+    func onePositional(_ what: String) throws -> String {
+        guard positionals.count == 1 else { throw IndexerError(.usage, "expected one \(what)") }
+        return positionals[0]
+    }
+
     /// Every value of a repeatable option.
     func strings(_ name: String) -> [String] {
         precondition(declared.contains(name), "\(name) is not in the command's option table")
