@@ -2,7 +2,8 @@ import Formats
 import Foundation
 
 /// The text to embed from one JSON line: a BEIR corpus record `{"_id", "title", "text"}`
-/// becomes (title + " " + text) without surrounding whitespace, as BEIR encodes documents;
+/// becomes (title + " " + text) without surrounding whitespace, as BEIR and `indexer build`
+/// encode documents (``Formats/Document/combinedText``);
 /// any other object with a string `"text"` gives that text unchanged.
 ///
 /// Kept small and private to `indexer embed`; the corpus reader of Formats is the general one.
@@ -32,6 +33,8 @@ enum TextLine {
             guard let s = t as? String else { throw IndexerError.badInput("\"title\" is not a string", path: path, line: lineNumber) }
             title = s
         }
-        return (title + " " + text).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The build's own rule (Python's `strip()` set), so `indexer embed` gives a document
+        // the vector `indexer build` stores for it.
+        return Document(id: "", title: title, text: text, line: lineNumber).combinedText
     }
 }
