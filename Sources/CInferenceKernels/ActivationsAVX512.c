@@ -9,8 +9,6 @@
 #include "internal.h"
 #include <immintrin.h>
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 
 #pragma clang fp contract(off)
 
@@ -94,13 +92,6 @@ T512 void ik_bias_gelu_avx512(float *x, int rows, int n, const float *bias) {
     }
 }
 
-T512 void ik_erf_avx512(const float *x, int count, float *out) {
-    for (int i = 0; i < count; i += 16) {
-        __mmask16 m = count - i >= 16 ? 0xffff : (__mmask16)((1u << (count - i)) - 1);
-        _mm512_mask_storeu_ps(out + i, m, erf16(_mm512_maskz_loadu_ps(m, x + i)));
-    }
-}
-
 // The Swift softmax: the max over the row (8-lane compares, then the tail), e^(x - max) with
 // the sum kept in 8 lanes, each lane taking its elements in order (the low half of a 16-lane
 // chunk before its high half), the lanes added 0..7, then one reciprocal multiply.
@@ -147,15 +138,7 @@ T512 void ik_softmax_rows_avx512(float *x, int rows, int n, int ld) {
     }
 }
 
-int ik_activations_avx512(void) {
-    __builtin_cpu_init();
-    const char *e = getenv("INDEXER_ISA");
-    if (e && *e && strcmp(e, "avx512") != 0) return 0;
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-}
 #else
 void ik_bias_gelu_avx512(float *x, int rows, int n, const float *bias) {}
-void ik_erf_avx512(const float *x, int count, float *out) {}
 void ik_softmax_rows_avx512(float *x, int rows, int n, int ld) {}
-int ik_activations_avx512(void) { return 0; }
 #endif

@@ -66,6 +66,20 @@ const char *ik_bf16_isa(void) { return ik_bf16_path() == IK_AVX512 ? "avx512-bf1
 
 int ik_bf16_available(void) { return ik_bf16_path() == IK_AVX512; }
 
+static int detected_elementwise(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+        return IK_AVX512;
+#endif
+    return IK_PORTABLE;
+}
+
+int ik_activations_avx512(void) {
+    int f = forced >= 0 ? forced : env_forced();
+    return capped(f, detected_elementwise()) == IK_AVX512;
+}
+
 const char *ik_blas_core_for_cpu(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();

@@ -207,6 +207,19 @@ public final class TrecRunWriter {
         writer = try AtomicFileWriter(path: path)
     }
 
+    /// Writes a whole run at `path` through `body` and commits it; on any error the partial
+    /// file is dropped and the error rethrown.
+    public static func write(to path: String, _ body: (TrecRunWriter) throws -> Void) throws {
+        let writer = try TrecRunWriter(path: path)
+        do {
+            try body(writer)
+            try writer.commit()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
     /// Writes one line with a double score.
     public func write(qid: String, docid: String, rank: Int, score: Double, tag: String) throws {
         try writeLine(qid: qid, docid: docid, rank: rank, score: TrecScore.format(score), tag: tag)

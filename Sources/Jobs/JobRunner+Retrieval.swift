@@ -26,7 +26,7 @@ extension JobRunner {
                     ]
                     : ["retriever": retriever.rawValue, "top_n": "\(s.topN)"]
             ) { $1 },
-            outputs: { [paths] in retriever == .hybrid ? [paths.candidates] + paths.componentRuns : [paths.candidates] },
+            outputs: { [paths] in [paths.candidates] + (retriever == .hybrid ? paths.componentRuns.map(\.path) : []) },
             run: { [spec, paths, options] in
                 var o = SearchOptions(
                     indexDirectory: spec.index.directory, queriesPath: spec.queries,

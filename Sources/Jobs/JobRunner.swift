@@ -4,6 +4,7 @@ import Foundation
 import Indexing
 import Inference
 import Reranking
+import Retrieval
 import ShardStore
 
 /// The steps of a job, in pipeline order.
@@ -64,9 +65,9 @@ public final class JobRunner {
         public var metrics: String
         public var reportDir: String
 
-        /// Where a hybrid search step keeps its two lists, BM25 first (`candidates.bm25.run`, `candidates.dense.run`).
+        /// Where a hybrid search step keeps its two lists (`candidates.bm25.run`, `candidates.dense.run`).
         public var componentRunsPrefix: String { String(candidates.dropLast(".run".count)) }
-        public var componentRuns: [String] { ["bm25", "dense"].map { componentRunsPrefix + "." + $0 + ".run" } }
+        public var componentRuns: [(retriever: Retriever, path: String)] { SearchOptions.componentRuns(prefix: componentRunsPrefix) }
     }
     public let paths: Paths
 
@@ -126,7 +127,7 @@ public final class JobRunner {
             [
                 ("search step's run", paths.candidates), ("rerank step's run", paths.reranked),
                 ("rerank timings", paths.timings), ("metrics", paths.metrics), ("run log", log.path),
-            ] + paths.componentRuns.map { ("search step's list", $0) }
+            ] + paths.componentRuns.map { ("search step's list", $0.path) }
         for out in outputs { try OutputPath.refuseOverwriting(output: out, inputs: inputs) }
         let folders: [(role: String, path: String)] = [
             ("index folder", spec.index.directory), ("report folder", paths.reportDir),
@@ -210,9 +211,9 @@ public final class JobRunner {
     }
 
     func reportPlan() -> Plan {
-        let componentRuns = spec.search.retriever == .hybrid ? paths.componentRuns : []
+        let lists = spec.search.retriever == .hybrid ? paths.componentRuns.map { NamedRun(name: $0.retriever.rawValue, path: $0.path) } : []
         return Plan(
-            step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings, spec.queries] + componentRuns,
+            step: .report, inputs: [spec.qrels!, paths.candidates, paths.reranked, paths.timings, spec.queries] + lists.map(\.path),
             settings: spec.reportLatencyBudgetMs.map { ["k": "\(spec.reportK)", "latency_budget_ms": "\($0)"] } ?? ["k": "\(spec.reportK)"],
             outputs: { [paths] in ["report.md", "report.json", "report.html"].map { paths.reportDir + "/" + $0 } },
             run: { [spec, paths] in
@@ -226,7 +227,6 @@ public final class JobRunner {
                 // The job's first stage is the baseline the reranker must beat, and a hybrid
                 // job's two lists too (is reranking better than simply fusing?); the job's
                 // queries and index feed the per-query drill-down.
-                let lists = zip(["bm25", "dense"], componentRuns).map(NamedRun.init)
                 req.baselines = [NamedRun(name: spec.search.retriever.rawValue, path: paths.candidates)] + lists
                 req.queriesPath = spec.queries
                 let index = spec.index.directory
@@ -357,7 +357,6 @@ public final class JobRunner {
         settings.keys.sorted().map { "\($0)=\(settings[$0]!)" }.joined(separator: ";")
     }
 
-    /// The files of a model folder that decide its output (weights, config, tokenizer, pooling).
     /// The files of a model (a folder, or `hf:` resolved through the cache) that decide its
     /// output: weights, configs, tokenizer, the sentence-transformers modules and prompts.
     func modelFiles(_ model: String) throws -> [String] {

@@ -49,9 +49,15 @@ public struct SearchOptions: Sendable {
     public var fusion: FusionMethod = .rrf(k: FusionMethod.defaultK)
     /// For hybrid: each list (BM25, dense) is cut at this depth before fusion.
     public var fusionDepth: Int = FusionMethod.defaultDepth
-    /// For hybrid: also write the two fused lists, each cut at N, to `PREFIX.bm25.run` and
-    /// `PREFIX.dense.run` (``SearchJob/writeComponents(_:prefix:_:_:)``); nil: only the fused run.
+    /// For hybrid: also write the two fused lists, each cut at N, to
+    /// ``componentRuns(prefix:)`` (``SearchJob/writeComponents(_:prefix:_:_:)``); nil: only the fused run.
     public var componentRunsPrefix: String?
+
+    /// The files a hybrid search's `componentRunsPrefix` names, BM25 first: `PREFIX.bm25.run`,
+    /// `PREFIX.dense.run`.
+    public static func componentRuns(prefix: String) -> [(retriever: Retriever, path: String)] {
+        [Retriever.bm25, .dense].map { ($0, prefix + "." + $0.rawValue + ".run") }
+    }
 
     /// Options with defaults for everything but the index, the queries, N and the output.
     public init(indexDirectory: String, queriesPath: String, topN: Int, outPath: String) {
@@ -213,9 +219,8 @@ public enum SearchJob {
 
     /// Writes the run (atomically); returns its lines and the queries without a result, each warned about.
     static func write(_ options: SearchOptions, _ searched: [Query], _ lists: Lists) throws -> (lines: Int, noResult: Int) {
-        let writer = try TrecRunWriter(path: options.outPath)
         var lines = 0, noResult = 0
-        do {
+        try TrecRunWriter.write(to: options.outPath) { writer in
             for (i, q) in searched.enumerated() {
                 let count: Int
                 switch options.retriever {
@@ -235,31 +240,23 @@ public enum SearchJob {
                 }
                 lines += count
             }
-            try writer.commit()
-        } catch {
-            writer.abandon()
-            throw error
         }
         return (lines, noResult)
     }
 
     /// The two lists a hybrid search fused, each cut at N, as runs of their own
-    /// (`PREFIX.bm25.run`, `PREFIX.dense.run`, tags `indexer-bm25`, `indexer-dense`): the
+    /// (``SearchOptions/componentRuns(prefix:)``, tags `indexer-bm25`, `indexer-dense`): the
     /// same bytes as a `--retriever bm25` and a `--retriever dense` search of N, so a report
     /// can show each beside the fused and reranked runs at no second search.
     static func writeComponents(_ options: SearchOptions, prefix: String, _ searched: [Query], _ lists: Lists) throws {
-        for (name, list) in [("bm25", lists.lexical), ("dense", lists.dense)] {
-            let writer = try TrecRunWriter(path: prefix + "." + name + ".run")
-            do {
+        for (retriever, path) in SearchOptions.componentRuns(prefix: prefix) {
+            let list = retriever == .bm25 ? lists.lexical : lists.dense
+            try TrecRunWriter.write(to: path) { writer in
                 for (i, q) in searched.enumerated() {
                     for (r, d) in list[i].prefix(options.topN).enumerated() {
-                        try writer.write(qid: q.id, docid: d.id, rank: r + 1, score: d.score, tag: "indexer-" + name)
+                        try writer.write(qid: q.id, docid: d.id, rank: r + 1, score: d.score, tag: "indexer-" + retriever.rawValue)
                     }
                 }
-                try writer.commit()
-            } catch {
-                writer.abandon()
-                throw error
             }
         }
     }

@@ -34,8 +34,6 @@ const char *ik_blas_core_for_cpu(void);
 int ik_activations_avx512(void);
 // x <- GELU(x + bias) over rows × n, exact-erf GELU (Inference/Kernels/Erf.swift).
 void ik_bias_gelu_avx512(float *x, int rows, int n, const float *bias);
-// out[i] = erf(x[i]) (the same polynomial).
-void ik_erf_avx512(const float *x, int count, float *out);
 // Row-wise softmax of rows × n with leading dimension ld, in place (Softmax.swift).
 void ik_softmax_rows_avx512(float *x, int rows, int n, int ld);
 /// Forces a path for tests and benches ("avx512", "avx2", "portable"; NULL = detect).

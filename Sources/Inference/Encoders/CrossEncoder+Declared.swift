@@ -26,15 +26,6 @@ enum CrossEncoderDeclarations {
         }
         return n.doubleValue
     }
-
-    /// A JSON object file of `folder`, nil when absent; malformed JSON is a model error naming it.
-    static func object(_ name: String, in folder: String) throws -> [String: Any]? {
-        guard let data = FileManager.default.contents(atPath: folder + "/" + name) else { return nil }
-        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw IndexerError(.model, "not a valid JSON object", path: folder + "/" + name)
-        }
-        return o
-    }
 }
 
 extension CrossEncoder {
@@ -42,13 +33,13 @@ extension CrossEncoder {
     /// without loading the weights.
     public static func declaredMaxLength(modelDirectory dir: String) throws -> Int {
         CrossEncoderDeclarations.maxLength(
-            config: try CrossEncoderDeclarations.object("config.json", in: dir) ?? [:],
-            tokenizerConfig: try CrossEncoderDeclarations.object("tokenizer_config.json", in: dir))
+            config: try SentenceTransformerModules.jsonObject(dir + "/config.json") ?? [:],
+            tokenizerConfig: try SentenceTransformerModules.jsonObject(dir + "/tokenizer_config.json"))
     }
 
     /// The interpolation weight `modelDirectory` declares, without loading the weights.
     public static func declaredInterpolation(modelDirectory dir: String) throws -> Double {
-        try CrossEncoderDeclarations.interpolation(config: try CrossEncoderDeclarations.object("config.json", in: dir) ?? [:], path: dir)
+        try CrossEncoderDeclarations.interpolation(config: try SentenceTransformerModules.jsonObject(dir + "/config.json") ?? [:], path: dir)
     }
 
     /// The interpolation weight this loaded model's folder declares (its config.json, already parsed).

@@ -7,7 +7,7 @@ import Foundation
 /// OpenBLAS (Debian 12 ships 0.3.21) picks its kernels once, when it is loaded, from the CPU
 /// model number. A CPU newer than the library gets a generic core: an Emerald Rapids Xeon is
 /// taken for "Prescott", a 2004 SSE3 core, and sgemm runs at 60 GFLOP/s on 2 threads instead of
-/// the 266 its AVX-512 kernels reach (`indexer bench-sgemm`). The library reads
+/// the 266-296 its AVX-512 kernels reach (`indexer bench-sgemm`). The library reads
 /// `OPENBLAS_CORETYPE` only at load time, so the fix is a restart of the process with it set
 /// (``restartCore(environment:)``, called first thing by `main`).
 public enum BLASCore {

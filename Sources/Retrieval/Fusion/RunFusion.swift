@@ -69,17 +69,12 @@ public enum RunFusion {
         guard !paths.isEmpty else { throw IndexerError(.usage, "no runs to fuse") }
         let runs = try paths.map { try TrecRun.read(path: $0) }
         let fused = fuse(runs, method: method, topN: topN)
-        let writer = try TrecRunWriter(path: out)
-        do {
+        try TrecRunWriter.write(to: out) { writer in
             for q in fused {
                 for (r, d) in q.results.enumerated() {
                     try writer.write(qid: q.qid, docid: d.id, rank: r + 1, score: d.score, tag: tag)
                 }
             }
-            try writer.commit()
-        } catch {
-            writer.abandon()
-            throw error
         }
         return fused.count
     }

@@ -59,15 +59,20 @@ struct Arguments {
     /// Whether `--help` or `-h` was given.
     var wantsHelp: Bool { presentFlags.contains("--help") || presentFlags.contains("-h") }
 
+    /// Traps on a name the command did not declare: a misspelt name in the command's code.
+    private func checkDeclared(_ name: String) {
+        precondition(declared.contains(name), "\(name) is not in the command's option table")
+    }
+
     /// Whether a flag was given.
     func flag(_ name: String) -> Bool {
-        precondition(declared.contains(name), "\(name) is not in the command's option table")
+        checkDeclared(name)
         return presentFlags.contains(name)
     }
 
     /// The last value of an option, if given.
     func string(_ name: String) -> String? {
-        precondition(declared.contains(name), "\(name) is not in the command's option table")
+        checkDeclared(name)
         return values[name]?.last
     }
 
@@ -79,7 +84,7 @@ struct Arguments {
 
     /// Every value of a repeatable option.
     func strings(_ name: String) -> [String] {
-        precondition(declared.contains(name), "\(name) is not in the command's option table")
+        checkDeclared(name)
         return values[name] ?? []
     }
 
