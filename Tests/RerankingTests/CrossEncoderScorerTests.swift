@@ -132,7 +132,7 @@ final class CrossEncoderScorerTests: XCTestCase {
         }
         let shipped = TestPaths.root + "/" + RerankModel.defaultFolder
         if FileManager.default.fileExists(atPath: shipped + "/config.json") {
-            XCTAssertEqual(try RerankModel.declaredInterpolation(modelDirectory: shipped), 0.7, "the default reranker's weight (model card)")
+            XCTAssertEqual(try RerankModel.declaredInterpolation(modelDirectory: shipped), 0.2, "the default reranker's weight (model card)")
         }
     }
 

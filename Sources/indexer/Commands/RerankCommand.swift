@@ -39,7 +39,7 @@ struct RerankCommand: Command {
         .option(
             "--interpolate", "W",
             "weight of the first stage's score in the head's order, 0...1; scale-free (per-query z-scores)",
-            default: "the model's config.json indexer_interpolate (the default reranker: 0.7), else 0 (the cross-encoder alone)"),
+            default: "the model's config.json indexer_interpolate (the default reranker: 0.2), else 0 (the cross-encoder alone)"),
         .option("--timings", "FILE", "JSON lines, one a query: pairs, tokens, ms (read by indexer report)", path: true),
         .option("--tag", "NAME", "run tag", default: "rerank"),
         .threadsOption("model threads"),
